@@ -1,0 +1,15 @@
+import os
+
+import requests
+
+BASE_URL = "https://api.anchorbrowser.io"
+HEADERS = {"anchor-api-key": os.environ["ANCHOR_API_KEY"]}
+
+response = requests.post(
+    f"{BASE_URL}/v1/webhooks/wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y/test",
+    headers=HEADERS,
+    json={"event_type": "task.completed"},
+    timeout=30,
+)
+response.raise_for_status()
+print(response.json()["external_event_id"])

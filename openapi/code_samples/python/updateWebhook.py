@@ -1,0 +1,15 @@
+import os
+
+import requests
+
+BASE_URL = "https://api.anchorbrowser.io"
+HEADERS = {"anchor-api-key": os.environ["ANCHOR_API_KEY"]}
+
+response = requests.patch(
+    f"{BASE_URL}/v1/webhooks/wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y",
+    headers=HEADERS,
+    json={"enabled": False, "description": None},
+    timeout=30,
+)
+response.raise_for_status()
+print(response.json()["enabled"])

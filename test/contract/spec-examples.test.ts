@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { createBundleValidator, pointerSegment } from '../support/ajv.js';
+import { loadBundle } from '../support/spec.js';
+
+type Example = { where: string; schemaPointer: string; value: unknown };
+
+/** Every example in the bundle, paired with the pointer of the schema it illustrates. */
+function collectExamples(node: unknown, pointer: string, out: Example[]): Example[] {
+  if (!node || typeof node !== 'object') return out;
+  if (Array.isArray(node)) {
+    node.forEach((child, i) => collectExamples(child, `${pointer}/${i}`, out));
+    return out;
+  }
+  const obj = node as Record<string, any>;
+  if (obj.schema && typeof obj.schema === 'object') {
+    // Media type, parameter or header: examples sit beside `schema`.
+    if ('example' in obj) out.push({ where: `${pointer}/example`, schemaPointer: `${pointer}/schema`, value: obj.example });
+    for (const [name, ex] of Object.entries<any>(obj.examples ?? {})) {
+      out.push({ where: `${pointer}/examples/${name}`, schemaPointer: `${pointer}/schema`, value: ex.value });
+    }
+  } else if ('example' in obj && /\/(schemas?|properties|items|allOf|oneOf|anyOf)(\/|$)/.test(pointer)) {
+    out.push({ where: `${pointer}/example`, schemaPointer: pointer, value: obj.example });
+  }
+  for (const [key, child] of Object.entries(obj)) {
+    if (key === 'example' || key === 'examples') continue;
+    collectExamples(child, `${pointer}/${pointerSegment(key)}`, out);
+  }
+  return out;
+}
+
+describe.each(['full', 'public'] as const)('examples in the %s bundle', (which) => {
+  const doc = loadBundle(which);
+  const validator = createBundleValidator(doc);
+  const examples = collectExamples(doc, '', []);
+
+  it('are numerous enough that this test means something', () => {
+    // Schema properties, media types (incl. all 13 webhook payloads) and parameters.
+    expect(examples.length).toBeGreaterThan(150);
+    expect(examples.filter((e) => e.where.startsWith('/webhooks/'))).toHaveLength(13);
+  });
+
+  it('each validate against their schema', () => {
+    const failures = examples.flatMap((example) => {
+      const validate = validator.at(example.schemaPointer);
+      return validate(example.value) ? [] : [`${example.where}: ${validator.errorsText(validate)}`];
+    });
+    expect(failures).toEqual([]);
+  });
+});
+
+describe('the example validator', () => {
+  const validator = createBundleValidator(loadBundle('full'));
+
+  it('rejects an example that breaks its schema (it is not vacuous)', () => {
+    const validate = validator.schema('TaskFailedData');
+    const good = loadBundle('full').webhooks['task.failed']!.post.requestBody.content['application/json'].examples.taskFailed.value.data;
+    expect(validate(good)).toBe(true);
+    expect(validate({ ...good, error: { ...good.error, type: 'flaky_network' } })).toBe(false);
+    expect(validate({ ...good, started_at: 'yesterday' })).toBe(false);
+    expect(validator.schema('WebhookId')('wh_lowercase0000000000000000000')).toBe(false);
+  });
+});
