@@ -1,0 +1,97 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Schema migrations, applied in order and recorded in `PRAGMA user_version`.
+ * Append new migrations; never edit one that has shipped.
+ * Times are epoch milliseconds (INTEGER); JSON columns hold compact JSON text.
+ */
+export const migrations: ReadonlyArray<(db: Database) => void> = [
+  // 1: projects, keys, webhooks, secrets, idempotency, the event outbox and the delivery log.
+  (db) =>
+    db.exec(`
+      CREATE TABLE projects (
+        id          TEXT PRIMARY KEY,              -- uuid
+        name        TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE api_keys (
+        key_hash     TEXT PRIMARY KEY,             -- hex SHA-256 of the key; the key itself is never stored
+        project_id   TEXT NOT NULL REFERENCES projects(id),
+        created_at   INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE webhooks (
+        id               TEXT PRIMARY KEY,         -- wh_<ULID>
+        project_id       TEXT NOT NULL REFERENCES projects(id),
+        url              TEXT NOT NULL,            -- normalised
+        description      TEXT,
+        subscribed_events TEXT NOT NULL,           -- JSON array of event types
+        enabled          INTEGER NOT NULL DEFAULT 1,
+        disabled_reason  TEXT,                     -- manual | endpoint_failing | NULL
+        failing_since    INTEGER,                  -- start of the current run of failed deliveries (auto-disable)
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL,
+        deleted_at       INTEGER                   -- soft delete
+      ) STRICT;
+      CREATE INDEX webhooks_live_by_project ON webhooks(project_id, created_at) WHERE deleted_at IS NULL;
+
+      CREATE TABLE webhook_secrets (
+        id          INTEGER PRIMARY KEY,
+        webhook_id  TEXT NOT NULL REFERENCES webhooks(id),
+        sealed      BLOB NOT NULL,                 -- AES-256-GCM: iv | tag | ciphertext
+        created_at  INTEGER NOT NULL,
+        expires_at  INTEGER                        -- NULL for the current secret
+      ) STRICT;
+      CREATE INDEX webhook_secrets_by_webhook ON webhook_secrets(webhook_id);
+
+      CREATE TABLE idempotency_keys (
+        project_id    TEXT NOT NULL REFERENCES projects(id),
+        key           TEXT NOT NULL,
+        request_hash  TEXT NOT NULL,               -- SHA-256 of method, path and body
+        status        INTEGER NOT NULL,
+        sealed_body   BLOB NOT NULL,               -- encrypted: a create response holds the secret
+        created_at    INTEGER NOT NULL,
+        PRIMARY KEY (project_id, key)
+      ) STRICT;
+
+      CREATE TABLE events (
+        id          TEXT PRIMARY KEY,              -- evt_<ULID>
+        project_id  TEXT NOT NULL REFERENCES projects(id),
+        type        TEXT NOT NULL,
+        payload     TEXT NOT NULL,                 -- the exact body every attempt sends and signs
+        created_at  INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE deliveries (
+        id               TEXT PRIMARY KEY,         -- uuid, sent as Anchor-Delivery-Id
+        event_id         TEXT NOT NULL REFERENCES events(id),
+        webhook_id       TEXT NOT NULL REFERENCES webhooks(id),
+        project_id       TEXT NOT NULL REFERENCES projects(id),
+        event_type       TEXT NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('pending', 'in_flight', 'succeeded', 'failed', 'dead')),
+        attempt_count    INTEGER NOT NULL DEFAULT 0,
+        last_status_code INTEGER,
+        next_attempt_at  INTEGER,                  -- NULL when nothing is scheduled
+        lease_until      INTEGER,                  -- in_flight claims expire here and are reclaimed
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE status IN ('pending', 'failed');
+      CREATE INDEX deliveries_in_flight ON deliveries(lease_until) WHERE status = 'in_flight';
+      CREATE INDEX deliveries_by_webhook ON deliveries(webhook_id, created_at DESC);
+
+      CREATE TABLE delivery_attempts (
+        delivery_id      TEXT NOT NULL REFERENCES deliveries(id),
+        attempt_number   INTEGER NOT NULL,
+        started_at       INTEGER NOT NULL,
+        duration_ms      INTEGER NOT NULL,
+        status_code      INTEGER,
+        error            TEXT,                     -- DeliveryErrorClass or NULL
+        error_message    TEXT,
+        response_excerpt TEXT,                     -- first 1 KiB of the response body
+        request_headers  TEXT NOT NULL,            -- JSON object, lowercase names
+        PRIMARY KEY (delivery_id, attempt_number)
+      ) STRICT;
+    `),
+];
