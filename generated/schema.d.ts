@@ -679,10 +679,10 @@ export interface components {
             description?: components["schemas"]["WebhookDescription"];
         };
         /**
-         * DeleteWebhookResponse
+         * DeletedWebhook
          * @description Confirms a soft delete. The webhook stops receiving events at once, no longer counts toward the limit, and its delivery history stays queryable.
          */
-        DeleteWebhookResponse: {
+        DeletedWebhook: {
             id: components["schemas"]["WebhookId"];
             /**
              * @description Always true.
@@ -1022,24 +1022,24 @@ export interface components {
             data: components["schemas"]["InterventionResolvedData"];
         };
         /**
-         * ListWebhookEventTypesResponse
+         * WebhookEventTypeListEnvelope
          * @description List envelope of the event catalog.
          */
-        ListWebhookEventTypesResponse: {
+        WebhookEventTypeListEnvelope: {
             data: components["schemas"]["WebhookEventTypeList"];
         };
         /**
-         * ListWebhookEventsResponse
+         * WebhookDeliveryListEnvelope
          * @description List envelope of the delivery log.
          */
-        ListWebhookEventsResponse: {
+        WebhookDeliveryListEnvelope: {
             data: components["schemas"]["WebhookDeliveryList"];
         };
         /**
-         * ListWebhooksResponse
+         * WebhookListEnvelope
          * @description List envelope, as Anchor's other list endpoints use.
          */
-        ListWebhooksResponse: {
+        WebhookListEnvelope: {
             data: components["schemas"]["WebhookList"];
         };
         /**
@@ -1141,10 +1141,10 @@ export interface components {
             text?: string;
         };
         /**
-         * PublishEventResponse
+         * PublishedEvent
          * @description The published event and how many deliveries it fanned out to.
          */
-        PublishEventResponse: {
+        PublishedEvent: {
             id: components["schemas"]["EventId"];
             type: components["schemas"]["WebhookEventType"];
             /**
@@ -1197,10 +1197,10 @@ export interface components {
             event_type: components["schemas"]["WebhookEventType"];
         };
         /**
-         * SendWebhookTestEventResponse
+         * QueuedTestEvent
          * @description The queued test event. Follow it in the delivery log.
          */
-        SendWebhookTestEventResponse: {
+        QueuedTestEvent: {
             external_event_id: components["schemas"]["EventId"];
             event_type: components["schemas"]["WebhookEventType"];
             delivery_id: components["schemas"]["DeliveryId"];
@@ -2114,7 +2114,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ListWebhooksResponse"];
+                    "application/json": components["schemas"]["WebhookListEnvelope"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -2250,7 +2250,7 @@ export interface operations {
                      *       "deleted_at": "2026-05-14T11:40:00.000Z"
                      *     }
                      */
-                    "application/json": components["schemas"]["DeleteWebhookResponse"];
+                    "application/json": components["schemas"]["DeletedWebhook"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2404,7 +2404,7 @@ export interface operations {
                      *       "delivery_id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e"
                      *     }
                      */
-                    "application/json": components["schemas"]["SendWebhookTestEventResponse"];
+                    "application/json": components["schemas"]["QueuedTestEvent"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2468,7 +2468,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ListWebhookEventsResponse"];
+                    "application/json": components["schemas"]["WebhookDeliveryListEnvelope"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2631,7 +2631,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ListWebhookEventTypesResponse"];
+                    "application/json": components["schemas"]["WebhookEventTypeListEnvelope"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -2669,7 +2669,7 @@ export interface operations {
                      *       "delivery_count": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["PublishEventResponse"];
+                    "application/json": components["schemas"]["PublishedEvent"];
                 };
             };
             400: components["responses"]["BadRequest"];
