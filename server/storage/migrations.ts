@@ -62,6 +62,7 @@ export const migrations: ReadonlyArray<(db: Database) => void> = [
         payload     TEXT NOT NULL,                 -- the exact body every attempt sends and signs
         created_at  INTEGER NOT NULL
       ) STRICT;
+      CREATE INDEX events_by_created ON events(created_at);
 
       CREATE TABLE deliveries (
         id               TEXT PRIMARY KEY,         -- uuid, sent as Anchor-Delivery-Id
@@ -74,12 +75,15 @@ export const migrations: ReadonlyArray<(db: Database) => void> = [
         last_status_code INTEGER,
         next_attempt_at  INTEGER,                  -- NULL when nothing is scheduled
         lease_until      INTEGER,                  -- in_flight claims expire here and are reclaimed
+        one_shot         INTEGER NOT NULL DEFAULT 0, -- 1: a redelivery's single attempt; failing it makes the delivery dead
         created_at       INTEGER NOT NULL,
         updated_at       INTEGER NOT NULL
       ) STRICT;
       CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE status IN ('pending', 'failed');
       CREATE INDEX deliveries_in_flight ON deliveries(lease_until) WHERE status = 'in_flight';
       CREATE INDEX deliveries_by_webhook ON deliveries(webhook_id, created_at DESC);
+      CREATE INDEX deliveries_by_created ON deliveries(created_at);
+      CREATE INDEX deliveries_by_event ON deliveries(event_id);
 
       CREATE TABLE delivery_attempts (
         delivery_id      TEXT NOT NULL REFERENCES deliveries(id),
