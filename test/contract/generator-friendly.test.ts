@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadBundle, repoRoot, type OpenApiDocument } from '../support/spec.js';
+
+const run = promisify(execFile);
+const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name);
+const publicSpec = join(repoRoot, 'generated/openapi.public.json');
+
+type Finding = { kind: string; pointer: string };
+
+/**
+ * Schemas that generators in other languages would turn into invented names
+ * (InlineResponse200, CreateWebhookRequestSubscribedEventsEnum…): inline objects
+ * with properties and inline enums. Component schemas and $refs are named.
+ * A string `const` is allowed only as the discriminator of a oneOf member, where
+ * generators use the mapping, and in header parameters.
+ */
+function anonymousSchemas(doc: OpenApiDocument): Finding[] {
+  const discriminators = new Set<string>();
+  for (const schema of Object.values<any>(doc.components.schemas ?? {})) {
+    if (schema.discriminator) for (const member of schema.oneOf ?? []) discriminators.add(`${member.$ref.split('/').pop()}.${schema.discriminator.propertyName}`);
+  }
+  const findings: Finding[] = [];
+  const visit = (node: any, pointer: string, inSchema: boolean) => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((child, i) => visit(child, `${pointer}/${i}`, inSchema));
+    const named = /^\/components\/schemas\/[^/]+$/.test(pointer);
+    if (inSchema && !named && !node.$ref) {
+      if (node.enum) findings.push({ kind: 'inline enum', pointer });
+      if (node.properties) findings.push({ kind: 'inline object', pointer });
+      if (typeof node.const === 'string') {
+        const [, , , schemaName, , property] = pointer.split('/');
+        const allowed = discriminators.has(`${schemaName}.${property}`) || pointer.startsWith('/components/parameters/');
+        if (!allowed) findings.push({ kind: 'inline const', pointer });
+      }
+    }
+    for (const [key, child] of Object.entries(node)) {
+      if (key === 'example' || key === 'examples') continue;
+      visit(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, inSchema || key === 'schema' || pointer === '/components' && key === 'schemas');
+    }
+  };
+  visit(doc, '', false);
+  return findings;
+}
+
+describe('generator friendliness of the public bundle', () => {
+  it('has no inline object, inline enum or stray const that a generator would have to name', () => {
+    expect(anonymousSchemas(loadBundle('public'))).toEqual([]);
+  });
+
+  it('the check itself finds an inline response object and an inline enum', () => {
+    const doc = structuredClone(loadBundle('public'));
+    doc.paths['/v1/webhooks']!.get.responses['200'].content['application/json'].schema = { type: 'object', properties: { ok: { type: 'boolean' } } };
+    doc.components.schemas!.CreateWebhookRequest.properties.mode = { type: 'string', enum: ['a', 'b'] };
+    expect(anonymousSchemas(doc).map((f) => f.kind).sort()).toEqual(['inline enum', 'inline object']);
+  });
+
+  it('names every component schema with a title equal to its key', () => {
+    for (const [name, schema] of Object.entries<any>(loadBundle('public').components.schemas ?? {})) {
+      expect(schema.title, name).toBe(name);
+    }
+  });
+});
+
+describe('SDKs generated from the public bundle', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'anchor-generators-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const strictTsconfig = (include: string) =>
+    JSON.stringify({
+      compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2023', 'DOM', 'DOM.Iterable'], noEmit: true, types: [] },
+      include: [include],
+    });
+
+  it.each([
+    ['@hey-api/openapi-ts', 'hey-api', (out: string) => [bin('openapi-ts'), ['-i', publicSpec, '-o', out]]],
+    ['orval', 'orval', (out: string) => [bin('orval'), ['--input', publicSpec, '--output', join(out, 'api.ts'), '--client', 'fetch']]],
+  ] as const)('%s generates without a warning and compiles with tsc --strict', async (_name, folder, command) => {
+    const project = join(dir, folder);
+    const [file, args] = command(join(project, 'src'));
+    const { stdout, stderr } = await run(file, args as string[], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    const warnings = `${stdout}\n${stderr}`.split('\n').filter((line) => /warn|⚠|error|invalid|not supported/i.test(line));
+    expect(warnings).toEqual([]);
+    if (folder === 'hey-api') {
+      // A schema named like a generator's own <operationId>Response gets a numeric suffix.
+      const types = readFileSync(join(project, 'src/types.gen.ts'), 'utf8');
+      expect(types.match(/^export type [A-Za-z]+\d+ =/gm) ?? []).toEqual([]);
+    }
+    writeFileSync(join(project, 'tsconfig.json'), strictTsconfig('src'));
+    const compiled = await run(bin('tsc'), ['-p', project]).then(() => '', (error) => `${error.stdout}${error.stderr}`);
+    expect(compiled).toBe('');
+  }, 90_000);
+});
