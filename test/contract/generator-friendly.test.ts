@@ -76,13 +76,15 @@ describe('SDKs generated from the public bundle', () => {
       include: [include],
     });
 
-  it.each([
-    ['@hey-api/openapi-ts', 'hey-api', (out: string) => [bin('openapi-ts'), ['-i', publicSpec, '-o', out]]],
-    ['orval', 'orval', (out: string) => [bin('orval'), ['--input', publicSpec, '--output', join(out, 'api.ts'), '--client', 'fetch']]],
-  ] as const)('%s generates without a warning and compiles with tsc --strict', async (_name, folder, command) => {
+  const generators: Array<[string, string, (out: string) => string[]]> = [
+    ['@hey-api/openapi-ts', 'hey-api', (out) => [bin('openapi-ts'), '-i', publicSpec, '-o', out]],
+    ['orval', 'orval', (out) => [bin('orval'), '--input', publicSpec, '--output', join(out, 'api.ts'), '--client', 'fetch']],
+  ];
+
+  it.each(generators)('%s generates without a warning and compiles with tsc --strict', async (_name, folder, command) => {
     const project = join(dir, folder);
-    const [file, args] = command(join(project, 'src'));
-    const { stdout, stderr } = await run(file, args as string[], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    const [file, ...args] = command(join(project, 'src'));
+    const { stdout, stderr } = await run(file!, args, { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
     const warnings = `${stdout}\n${stderr}`.split('\n').filter((line) => /warn|⚠|error|invalid|not supported/i.test(line));
     expect(warnings).toEqual([]);
     if (folder === 'hey-api') {
