@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -45,10 +45,29 @@ describe.skipIf(skip)('the Redoc page in headless Chromium, offline', () => {
     await page.locator('h1, h2', { hasText: heading }).first().waitFor({ timeout: 10_000 });
   };
 
-  it('renders every public operation on its own page', async () => {
+  it('renders every public operation on its own page, with its curl, TypeScript and Python samples', async () => {
     for (const { operation } of operationsOf(loadBundle('public'))) {
       await openRoute(`#/${slug(operation.tags[0])}/${operation.operationId.toLowerCase()}`, operation.summary);
+      // Redoc CE 3 knows no "TypeScript" language; our TypeScript sample is listed as Node.js.
+      const languages = page.locator('button[aria-haspopup="menu"]', { hasText: /^curl$/ }).first();
+      await languages.click();
+      const items = await page.getByRole('menuitem').allInnerTexts();
+      expect(items, operation.operationId).toEqual(expect.arrayContaining(['curl', 'Node.js', 'Python']));
+      await page.getByRole('menuitem', { name: 'Node.js' }).click();
+      await page.getByText('createAnchorClient', { exact: false }).first().waitFor();
+      await page.locator('button[aria-haspopup="menu"]', { hasText: /^Node\.js$/ }).first().click();
+      await page.getByRole('menuitem', { name: 'Python' }).click();
+      await page.getByText('import requests', { exact: false }).first().waitFor();
+      await page.locator('button[aria-haspopup="menu"]', { hasText: /^Python$/ }).first().click();
+      await page.getByRole('menuitem', { name: 'curl' }).click();
     }
+  });
+
+  it('finds the rotate operation through the search box', async () => {
+    await page.getByText('Search', { exact: false }).first().click();
+    await page.keyboard.type('rotate');
+    await page.getByText('Rotate webhook secret').first().waitFor();
+    await page.keyboard.press('Escape');
   });
 
   it('renders every one of the 13 webhook events with its payload', async () => {
@@ -66,6 +85,13 @@ describe.skipIf(skip)('the Redoc page in headless Chromium, offline', () => {
     expect(links.filter((l) => /publish|testing/i.test(l ?? ''))).toEqual([]);
     const text = await page.locator('body').innerText();
     expect(text).not.toMatch(/Publish event|\/v1\/events\b/);
+  });
+
+  it('saves a full-page screenshot to dist/docs/screenshot.png', async () => {
+    await openRoute('#/webhooks/createwebhook', 'Create webhook');
+    const file = join(repoRoot, 'dist/docs/screenshot.png');
+    await page.screenshot({ path: file, fullPage: true });
+    expect(statSync(file).size).toBeGreaterThan(20_000);
   });
 
   it('loads with no console error and no network request', () => {
