@@ -1,0 +1,148 @@
+import { performance } from 'node:perf_hooks';
+import { request, type Dispatcher } from 'undici';
+import type { DeliveryErrorClass } from '../storage/deliveries.js';
+import { preflightViolation, urlPolicyViolationOf } from './target-guard.js';
+
+export type AttemptRequest = { url: string; headers: Record<string, string>; body: string };
+
+export type AttemptOptions = {
+  /** The undici dispatcher whose connect-time lookup enforces the URL rules. */
+  dispatcher: Dispatcher;
+  /** Covers the whole attempt: connect, headers and the part of the body read. */
+  timeoutMs: number;
+  allowPrivateTargets: boolean;
+};
+
+export type AttemptOutcome = {
+  /** True for a 2xx within the timeout. */
+  ok: boolean;
+  statusCode: number | null;
+  error: DeliveryErrorClass;
+  errorMessage: string | null;
+  /** The first 1 KiB of the response body, or null when there was none. */
+  responseExcerpt: string | null;
+  durationMs: number;
+  /** The `Retry-After` header of a 429 or 503, as sent. */
+  retryAfter: string | null;
+};
+
+const EXCERPT_BYTES = 1024;
+/** Beyond the excerpt, this much more is read and discarded to keep the connection reusable; past it, the connection is dropped. */
+const DRAIN_BYTES = 64 * 1024;
+const MAX_MESSAGE = 1024;
+
+/** One POST of a delivery. Never throws: every failure becomes an outcome with its error class. */
+export async function sendAttempt(req: AttemptRequest, options: AttemptOptions): Promise<AttemptOutcome> {
+  const started = performance.now();
+  const elapsed = () => Math.max(0, Math.round(performance.now() - started));
+  const failure = (error: Exclude<DeliveryErrorClass, null>, message: string, statusCode: number | null = null): AttemptOutcome => ({
+    ok: false,
+    statusCode,
+    error,
+    errorMessage: message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE - 1)}…`,
+    responseExcerpt: null,
+    durationMs: elapsed(),
+    retryAfter: null,
+  });
+
+  // Node skips `lookup` for IP-literal hosts, so the dispatcher's guard never sees them: check here.
+  const refused = preflightViolation(req.url, options.allowPrivateTargets);
+  if (refused) return failure('url_not_allowed', `Not delivered: ${refused.rule}: ${refused.detail}`);
+
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  try {
+    const res = await request(req.url, {
+      method: 'POST',
+      headers: req.headers,
+      body: req.body,
+      dispatcher: options.dispatcher,
+      signal: controller.signal,
+    });
+    const excerpt = await readExcerpt(res.body);
+    const statusCode = res.statusCode;
+    const header = (name: string) => {
+      const value = res.headers[name];
+      return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+    };
+    const base = { statusCode, responseExcerpt: excerpt, durationMs: elapsed(), retryAfter: null };
+    if (statusCode >= 200 && statusCode < 300) return { ...base, ok: true, error: null, errorMessage: null };
+    if (statusCode >= 300 && statusCode < 400) {
+      const location = header('location');
+      return { ...base, ok: false, error: 'redirect', errorMessage: truncate(`The receiver answered ${statusCode}${location ? ` (Location: ${location})` : ''}; redirects are not followed.`) };
+    }
+    const retryAfter = statusCode === 429 || statusCode === 503 ? header('retry-after') : null;
+    return { ...base, ok: false, error: 'http_status', errorMessage: `The receiver answered ${statusCode}.`, retryAfter };
+  } catch (err) {
+    if (controller.signal.aborted) return failure('timeout', `No complete answer within ${options.timeoutMs} ms.`);
+    const [error, message] = classify(err);
+    return failure(error, message);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string | null> {
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  let total = 0;
+  for await (const chunk of body) {
+    if (keptBytes < EXCERPT_BYTES) {
+      const part = chunk.subarray(0, EXCERPT_BYTES - keptBytes);
+      kept.push(part);
+      keptBytes += part.length;
+    }
+    total += chunk.length;
+    if (total > EXCERPT_BYTES + DRAIN_BYTES) break; // leaving the loop destroys the body and its connection
+  }
+  return keptBytes === 0 ? null : new TextDecoder().decode(Buffer.concat(kept, keptBytes));
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME']);
+const TLS_CODES = new Set([
+  'EPROTO',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
+]);
+
+/** Maps a thrown connection-level error to its `DeliveryErrorClass` and a message for the log. */
+export function classify(err: unknown): [Exclude<DeliveryErrorClass, null>, string] {
+  const violation = urlPolicyViolationOf(err);
+  if (violation) return ['url_not_allowed', `Not connected: ${violation.rule}: ${violation.detail}`];
+  const code = codeOf(err);
+  const message = messageOf(err);
+  if (code && TIMEOUT_CODES.has(code)) return ['timeout', message];
+  if (code && DNS_CODES.has(code)) return ['dns', message];
+  if (code && (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code.startsWith('ERR_OSSL_'))) return ['tls', message];
+  return ['connection', message];
+}
+
+/** The first `code` along the error's `cause` chain. */
+function codeOf(err: unknown): string | undefined {
+  for (let e: any = err, depth = 0; e && depth < 5; e = e.cause, depth++) {
+    if (typeof e.code === 'string' && e.code !== 'UND_ERR_SOCKET') return e.code;
+  }
+  return (err as any)?.code;
+}
+
+function messageOf(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: any = err, depth = 0; e && depth < 5; e = e.cause, depth++) {
+    if (typeof e.message === 'string' && e.message && !parts.includes(e.message)) parts.push(e.code ? `${e.message} (${e.code})` : e.message);
+  }
+  return truncate(parts.join(': ') || String(err));
+}
+
+function truncate(text: string): string {
+  return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE - 1)}…`;
+}

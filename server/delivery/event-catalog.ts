@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import Ajv2020Module, { type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { components } from '../../generated/schema.js';
+
+// CommonJS packages: under NodeNext their classes sit on `.default`.
+const Ajv2020 = Ajv2020Module.default;
+const addFormats = addFormatsModule.default;
+
+export type EventType = components['schemas']['WebhookEventType'];
+export type EventData = Record<string, unknown>;
+export type DataIssue = { path: string; message: string };
+
+type SpecDocument = { webhooks: Record<string, any>; components: Record<string, any> };
+
+const DOC_ID = 'openapi.json';
+
+/**
+ * The event types, their example data and their payload schemas, read at run time from the
+ * `webhooks` section of the bundled spec: the spec is the only list of event types.
+ */
+export type EventCatalog = {
+  readonly types: readonly EventType[];
+  isEventType(value: string): value is EventType;
+  /** The `data` of the example in the type's `webhooks` entry. */
+  exampleData(type: EventType): EventData;
+  /** Issues of `data` against the type's payload schema (`<Type>Event.properties.data`); empty when valid. */
+  validateData(type: EventType, data: unknown): DataIssue[];
+};
+
+export function loadBundledSpec(): SpecDocument {
+  return JSON.parse(readFileSync(new URL('../../generated/openapi.json', import.meta.url), 'utf8'));
+}
+
+export function createEventCatalog(doc: SpecDocument = loadBundledSpec()): EventCatalog {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  ajv.addSchema(doc as object, DOC_ID);
+
+  const entries = new Map<string, { schemaPointer: string; example: EventData }>();
+  for (const [type, item] of Object.entries(doc.webhooks)) {
+    const media = item?.post?.requestBody?.content?.['application/json'];
+    const ref: unknown = media?.schema?.$ref;
+    if (typeof ref !== 'string' || !ref.startsWith('#/')) throw new Error(`webhooks.${type}: the request body schema is not a $ref`);
+    const example = Object.values<{ value?: { data?: EventData } }>(media.examples ?? {})[0]?.value?.data;
+    if (!example) throw new Error(`webhooks.${type}: no example with data`);
+    entries.set(type, { schemaPointer: `${ref.slice(1)}/properties/data`, example });
+  }
+  const validators = new Map<string, ValidateFunction>();
+  const validatorFor = (type: EventType): ValidateFunction => {
+    let fn = validators.get(type);
+    if (!fn) {
+      fn = ajv.compile({ $ref: `${DOC_ID}#${entries.get(type)!.schemaPointer}` });
+      validators.set(type, fn);
+    }
+    return fn;
+  };
+
+  const types = [...entries.keys()] as EventType[];
+  return {
+    types,
+    isEventType: (value): value is EventType => entries.has(value),
+    exampleData: (type) => structuredClone(entries.get(type)!.example),
+    validateData(type, data) {
+      const validate = validatorFor(type);
+      if (validate(data)) return [];
+      return (validate.errors ?? []).map((e) => ({ path: `/data${e.instancePath}`, message: e.message ?? 'is invalid' }));
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { Agent, type Dispatcher } from 'undici';
+import { BlockedAddressError, checkWebhookUrlWithoutDns, createGuardedLookup, type Resolver, type UrlRule } from '../url-policy/index.js';
+
+export type PolicyViolation = { rule: UrlRule; detail: string };
+
+/**
+ * The URL rules that need no DNS, checked before each attempt: they catch IP-literal hosts
+ * (for which Node never calls `lookup`), and URLs stored under ANCHOR_ALLOW_PRIVATE_TARGETS
+ * that a server started without it must not reach.
+ */
+export function preflightViolation(url: string, allowPrivateTargets: boolean): PolicyViolation | null {
+  const verdict = checkWebhookUrlWithoutDns(url, { allowPrivateTargets });
+  return verdict.ok ? null : { rule: verdict.rule, detail: verdict.detail };
+}
+
+/** The URL-policy refusal carried by a connection error, if that is why it failed. */
+export function urlPolicyViolationOf(err: unknown): PolicyViolation | null {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof BlockedAddressError) return { rule: e.rule, detail: e.detail };
+  }
+  return null;
+}
+
+export type DeliveryAgentOptions = {
+  resolver?: Resolver;
+  allowPrivateTargets: boolean;
+  /** Most connections per receiver origin; the per-webhook limit bounds it in practice. */
+  connectionsPerOrigin?: number;
+};
+
+/**
+ * The undici dispatcher for deliveries: every host name is resolved through the URL policy's
+ * guarded lookup, so the address actually dialled is the one checked (a DNS answer that has
+ * changed to a private address is refused before any connection is made). No redirects: plain
+ * `request` never follows them.
+ */
+export function createDeliveryAgent(options: DeliveryAgentOptions): Dispatcher {
+  const lookup = createGuardedLookup({
+    allowPrivateTargets: options.allowPrivateTargets,
+    ...(options.resolver ? { resolver: options.resolver } : {}),
+  });
+  return new Agent({
+    connect: { lookup },
+    keepAliveTimeout: 4_000,
+    ...(options.connectionsPerOrigin ? { connections: options.connectionsPerOrigin } : {}),
+  });
+}

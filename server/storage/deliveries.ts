@@ -1,0 +1,290 @@
+import type { Database } from 'better-sqlite3';
+import type { components } from '../../generated/schema.js';
+
+export type DeliveryStatus = components['schemas']['DeliveryStatus'];
+export type DeliveryErrorClass = components['schemas']['DeliveryErrorClass'];
+
+export type DeliveryRow = {
+  id: string;
+  event_id: string;
+  webhook_id: string;
+  project_id: string;
+  event_type: string;
+  status: DeliveryStatus;
+  attempt_count: number;
+  last_status_code: number | null;
+  next_attempt_at: number | null;
+  lease_until: number | null;
+  one_shot: number;
+  created_at: number;
+  updated_at: number;
+};
+
+export type AttemptRow = {
+  attempt_number: number;
+  started_at: number;
+  duration_ms: number;
+  status_code: number | null;
+  error: DeliveryErrorClass;
+  error_message: string | null;
+  response_excerpt: string | null;
+  request_headers: string;
+};
+
+/** A delivery claimed for one attempt: everything the attempt needs, read in the claiming transaction. */
+export type Claim = {
+  deliveryId: string;
+  eventId: string;
+  eventType: string;
+  webhookId: string;
+  url: string;
+  payload: string;
+  attemptNumber: number;
+  /** Attempts recorded before this one. */
+  attemptsMade: number;
+  oneShot: boolean;
+  leaseUntil: number;
+};
+
+export type AttemptRecord = {
+  attemptNumber: number;
+  startedAt: number;
+  durationMs: number;
+  statusCode: number | null;
+  error: DeliveryErrorClass;
+  errorMessage: string | null;
+  responseExcerpt: string | null;
+  requestHeaders: Record<string, string>;
+};
+
+export type AttemptResult = {
+  /** Null on success; otherwise when to retry, or null again when the delivery is dead. */
+  succeeded: boolean;
+  retryAt: number | null;
+  now: number;
+  /** A webhook failing since this instant or earlier is disabled (`endpoint_failing`). */
+  autoDisableFailingSince: number;
+};
+
+export type FinishOutcome = {
+  /** False when the claim was lost (its lease expired and someone else took it): nothing was written. */
+  recorded: boolean;
+  status?: DeliveryStatus;
+  webhookAutoDisabled?: boolean;
+};
+
+export type DeliveryFilter = {
+  limit: number;
+  offset: number;
+  status?: DeliveryStatus;
+  eventType?: string;
+  createdAfter?: number;
+  createdBefore?: number;
+};
+
+export type RedeliverResult = { kind: 'not_found' } | { kind: 'in_progress' } | { kind: 'scheduled'; delivery: DeliveryRow };
+
+export type DeliveryStore = {
+  /**
+   * Claims up to `limit` due deliveries of enabled, live webhooks, oldest due first, at most
+   * `perWebhook` in flight per webhook (counting those already in flight), and marks them
+   * in_flight until `now + leaseMs`. Due deliveries of disabled or deleted webhooks are marked
+   * dead instead: their remaining retries are cancelled.
+   */
+  claimDue(options: { now: number; limit: number; perWebhook: number; leaseMs: number }): Claim[];
+  /** Returns deliveries whose lease expired (their process died mid-attempt) to pending, due now. */
+  reclaimExpired(now: number): number;
+  /** Records the attempt and the delivery's next state, if the claim is still held. */
+  finishAttempt(claim: Claim, attempt: AttemptRecord, result: AttemptResult): FinishOutcome;
+  /** The earliest future instant at which something becomes due or a lease expires, or null. */
+  nextWakeAt(now: number): number | null;
+  list(webhookId: string, filter: DeliveryFilter): { count: number; items: DeliveryRow[] };
+  get(webhookId: string, deliveryId: string): DeliveryRow | undefined;
+  payloadOf(eventId: string): string | undefined;
+  attempts(deliveryId: string): AttemptRow[];
+  /** Schedules a fresh attempt now; a pending or in-flight delivery is left alone. */
+  redeliver(webhookId: string, deliveryId: string, now: number): RedeliverResult;
+  /** Deletes events, deliveries and attempts created before `before` (nothing in flight). */
+  prune(before: number): { events: number; deliveries: number; attempts: number };
+};
+
+const PRUNE_BATCH = 2_000;
+
+export function createDeliveryStore(db: Database): DeliveryStore {
+  const cancelInactive = db.prepare(`
+    UPDATE deliveries SET status = 'dead', next_attempt_at = NULL, updated_at = @now
+    WHERE status IN ('pending', 'failed') AND next_attempt_at <= @now
+      AND webhook_id IN (SELECT id FROM webhooks WHERE enabled = 0 OR deleted_at IS NOT NULL)`);
+  const dueClaims = db.prepare<{ now: number; limit: number; perWebhook: number }, Omit<Claim, 'leaseUntil' | 'oneShot'> & { oneShot: number }>(`
+    WITH busy AS (
+      SELECT webhook_id, COUNT(*) AS n FROM deliveries WHERE status = 'in_flight' GROUP BY webhook_id
+    ), due AS (
+      SELECT d.id, d.webhook_id, d.next_attempt_at, d.rowid AS seq,
+             ROW_NUMBER() OVER (PARTITION BY d.webhook_id ORDER BY d.next_attempt_at, d.rowid) AS rank
+      FROM deliveries d
+      WHERE d.status IN ('pending', 'failed') AND d.next_attempt_at <= @now
+    )
+    SELECT d.id AS deliveryId, d.event_id AS eventId, d.event_type AS eventType, d.webhook_id AS webhookId,
+           w.url AS url, e.payload AS payload, d.attempt_count + 1 AS attemptNumber,
+           d.attempt_count AS attemptsMade, d.one_shot AS oneShot
+    FROM due
+    JOIN deliveries d ON d.id = due.id
+    JOIN webhooks w ON w.id = d.webhook_id
+    JOIN events e ON e.id = d.event_id
+    LEFT JOIN busy ON busy.webhook_id = due.webhook_id
+    WHERE due.rank <= @perWebhook - COALESCE(busy.n, 0)
+    ORDER BY due.next_attempt_at, due.seq
+    LIMIT @limit`);
+  const markInFlight = db.prepare(
+    "UPDATE deliveries SET status = 'in_flight', lease_until = @leaseUntil, next_attempt_at = NULL, updated_at = @now WHERE id = @id",
+  );
+  const reclaim = db.prepare(`
+    UPDATE deliveries SET status = 'pending', next_attempt_at = @now, lease_until = NULL, updated_at = @now
+    WHERE status = 'in_flight' AND lease_until <= @now`);
+
+  const claimStillHeld = db.prepare<{ id: string; leaseUntil: number }, { one: 1 }>(
+    "SELECT 1 AS one FROM deliveries WHERE id = @id AND status = 'in_flight' AND lease_until = @leaseUntil",
+  );
+  const webhookState = db.prepare<{ id: string }, { active: number; failing_since: number | null }>(
+    'SELECT (enabled = 1 AND deleted_at IS NULL) AS active, failing_since FROM webhooks WHERE id = @id',
+  );
+  const insertAttempt = db.prepare(`
+    INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, duration_ms, status_code, error, error_message, response_excerpt, request_headers)
+    VALUES (@deliveryId, @attemptNumber, @startedAt, @durationMs, @statusCode, @error, @errorMessage, @responseExcerpt, @requestHeaders)`);
+  const updateDelivery = db.prepare(`
+    UPDATE deliveries SET status = @status, attempt_count = @attemptNumber, last_status_code = @statusCode,
+      next_attempt_at = @nextAttemptAt, lease_until = NULL, one_shot = 0, updated_at = @now
+    WHERE id = @id`);
+  const markHealthy = db.prepare('UPDATE webhooks SET failing_since = NULL WHERE id = @id AND failing_since IS NOT NULL');
+  const markFailing = db.prepare('UPDATE webhooks SET failing_since = @now WHERE id = @id AND failing_since IS NULL');
+  const autoDisable = db.prepare(`
+    UPDATE webhooks SET enabled = 0, disabled_reason = 'endpoint_failing', updated_at = @now
+    WHERE id = @id AND enabled = 1 AND deleted_at IS NULL AND failing_since <= @threshold`);
+
+  const nextDue = db.prepare<{ now: number }, { at: number | null }>(
+    "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status IN ('pending', 'failed') AND next_attempt_at > @now",
+  );
+  const nextLeaseExpiry = db.prepare<[], { at: number | null }>(
+    "SELECT MIN(lease_until) AS at FROM deliveries WHERE status = 'in_flight'",
+  );
+
+  const filterSql = `
+    FROM deliveries WHERE webhook_id = @webhookId
+      AND (@status IS NULL OR status = @status)
+      AND (@eventType IS NULL OR event_type = @eventType)
+      AND (@createdAfter IS NULL OR created_at >= @createdAfter)
+      AND (@createdBefore IS NULL OR created_at < @createdBefore)`;
+  const countMatching = db.prepare<Record<string, unknown>, { n: number }>(`SELECT COUNT(*) AS n ${filterSql}`);
+  const pageMatching = db.prepare<Record<string, unknown>, DeliveryRow>(
+    `SELECT * ${filterSql} ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
+  );
+  const getOne = db.prepare<{ webhookId: string; id: string }, DeliveryRow>('SELECT * FROM deliveries WHERE id = @id AND webhook_id = @webhookId');
+  const payload = db.prepare<{ id: string }, { payload: string }>('SELECT payload FROM events WHERE id = @id');
+  const attemptsOf = db.prepare<{ id: string }, AttemptRow>(`
+    SELECT attempt_number, started_at, duration_ms, status_code, error, error_message, response_excerpt, request_headers
+    FROM delivery_attempts WHERE delivery_id = @id ORDER BY attempt_number`);
+  const reschedule = db.prepare(`
+    UPDATE deliveries SET status = 'pending', next_attempt_at = @now, one_shot = @oneShot, updated_at = @now
+    WHERE id = @id`);
+
+  const pruneAttempts = db.prepare(`
+    DELETE FROM delivery_attempts WHERE rowid IN (
+      SELECT a.rowid FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+      WHERE d.created_at < @before AND d.status != 'in_flight' LIMIT ${PRUNE_BATCH})`);
+  const pruneDeliveries = db.prepare(`
+    DELETE FROM deliveries WHERE rowid IN (
+      SELECT rowid FROM deliveries WHERE created_at < @before AND status != 'in_flight'
+        AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = deliveries.id)
+      LIMIT ${PRUNE_BATCH})`);
+  const pruneEvents = db.prepare(`
+    DELETE FROM events WHERE rowid IN (
+      SELECT rowid FROM events WHERE created_at < @before
+        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)
+      LIMIT ${PRUNE_BATCH})`);
+
+  const claimDue = db.transaction((options: { now: number; limit: number; perWebhook: number; leaseMs: number }): Claim[] => {
+    const { now, limit, perWebhook, leaseMs } = options;
+    cancelInactive.run({ now });
+    if (limit <= 0) return [];
+    const leaseUntil = now + leaseMs;
+    return dueClaims.all({ now, limit, perWebhook }).map((row) => {
+      markInFlight.run({ id: row.deliveryId, leaseUntil, now });
+      return { ...row, oneShot: row.oneShot === 1, leaseUntil };
+    });
+  });
+
+  const finishAttempt = db.transaction((claim: Claim, attempt: AttemptRecord, result: AttemptResult): FinishOutcome => {
+    if (!claimStillHeld.get({ id: claim.deliveryId, leaseUntil: claim.leaseUntil })) return { recorded: false };
+    const { now } = result;
+    const webhook = webhookState.get({ id: claim.webhookId });
+    const active = webhook?.active === 1;
+    // A disabled or deleted webhook finishes the attempt under way but gets no further retries.
+    const retryAt = result.succeeded || !active ? null : result.retryAt;
+    const status: DeliveryStatus = result.succeeded ? 'succeeded' : retryAt === null ? 'dead' : 'failed';
+    insertAttempt.run({ deliveryId: claim.deliveryId, ...attempt, requestHeaders: JSON.stringify(attempt.requestHeaders) });
+    updateDelivery.run({ id: claim.deliveryId, status, attemptNumber: attempt.attemptNumber, statusCode: attempt.statusCode, nextAttemptAt: retryAt, now });
+    let webhookAutoDisabled = false;
+    if (result.succeeded) markHealthy.run({ id: claim.webhookId });
+    else {
+      markFailing.run({ id: claim.webhookId, now: attempt.startedAt });
+      webhookAutoDisabled = autoDisable.run({ id: claim.webhookId, now, threshold: result.autoDisableFailingSince }).changes > 0;
+    }
+    return { recorded: true, status, webhookAutoDisabled };
+  });
+
+  const redeliver = db.transaction((webhookId: string, deliveryId: string, now: number): RedeliverResult => {
+    const row = getOne.get({ webhookId, id: deliveryId });
+    if (!row) return { kind: 'not_found' };
+    if (row.status === 'pending' || row.status === 'in_flight') return { kind: 'in_progress' };
+    // A failed delivery keeps its schedule with the next retry moved to now; a dead or succeeded
+    // one gets exactly one more attempt.
+    reschedule.run({ id: deliveryId, now, oneShot: row.status === 'failed' ? 0 : 1 });
+    return { kind: 'scheduled', delivery: getOne.get({ webhookId, id: deliveryId })! };
+  });
+
+  const pruneBatch = db.transaction((before: number) => ({
+    attempts: pruneAttempts.run({ before }).changes,
+    deliveries: pruneDeliveries.run({ before }).changes,
+    events: pruneEvents.run({ before }).changes,
+  }));
+
+  const filterParams = (webhookId: string, f: DeliveryFilter) => ({
+    webhookId,
+    status: f.status ?? null,
+    eventType: f.eventType ?? null,
+    createdAfter: f.createdAfter ?? null,
+    createdBefore: f.createdBefore ?? null,
+  });
+
+  return {
+    claimDue: (options) => claimDue.immediate(options),
+    reclaimExpired: (now) => reclaim.run({ now }).changes,
+    finishAttempt: (claim, attempt, result) => finishAttempt.immediate(claim, attempt, result),
+    nextWakeAt(now) {
+      const candidates = [nextDue.get({ now })?.at, nextLeaseExpiry.get()?.at].filter((t): t is number => typeof t === 'number');
+      return candidates.length ? Math.min(...candidates) : null;
+    },
+    list(webhookId, filter) {
+      const params = filterParams(webhookId, filter);
+      return {
+        count: countMatching.get(params)!.n,
+        items: pageMatching.all({ ...params, limit: filter.limit, offset: filter.offset }),
+      };
+    },
+    get: (webhookId, deliveryId) => getOne.get({ webhookId, id: deliveryId }),
+    payloadOf: (eventId) => payload.get({ id: eventId })?.payload,
+    attempts: (deliveryId) => attemptsOf.all({ id: deliveryId }),
+    redeliver: (webhookId, deliveryId, now) => redeliver.immediate(webhookId, deliveryId, now),
+    prune(before) {
+      const total = { events: 0, deliveries: 0, attempts: 0 };
+      // Small batches, one transaction each, so a large prune never holds the write lock for long.
+      for (;;) {
+        const done = pruneBatch.immediate(before);
+        total.attempts += done.attempts;
+        total.deliveries += done.deliveries;
+        total.events += done.events;
+        if (done.attempts === 0 && done.deliveries === 0 && done.events === 0) return total;
+      }
+    },
+  };
+}

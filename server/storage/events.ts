@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+
+export type NewEvent = {
+  id: string;
+  projectId: string;
+  type: string;
+  /** The exact body every attempt sends and signs. */
+  payload: string;
+  createdAt: number;
+};
+
+export type FanOut = {
+  /** When the first attempt of each delivery is due. */
+  firstAttemptAt: number;
+  /** Send to this webhook only, whatever it subscribes to (test events); otherwise to every subscriber. */
+  onlyWebhookId?: string;
+};
+
+export type EventStore = {
+  /**
+   * Stores the event and one pending delivery per enabled, live webhook of its project that gets
+   * it, in one transaction: either the event and all its deliveries exist, or nothing does.
+   */
+  publish(event: NewEvent, fanOut: FanOut): { deliveryIds: string[] };
+};
+
+export function createEventStore(db: Database): EventStore {
+  const insertEvent = db.prepare(
+    'INSERT INTO events (id, project_id, type, payload, created_at) VALUES (@id, @projectId, @type, @payload, @createdAt)',
+  );
+  const subscribers = db.prepare<{ projectId: string; type: string }, { id: string }>(`
+    SELECT id FROM webhooks
+    WHERE project_id = @projectId AND enabled = 1 AND deleted_at IS NULL
+      AND EXISTS (SELECT 1 FROM json_each(webhooks.subscribed_events) WHERE value = @type)
+    ORDER BY created_at, id`);
+  const oneWebhook = db.prepare<{ projectId: string; webhookId: string }, { id: string }>(
+    'SELECT id FROM webhooks WHERE id = @webhookId AND project_id = @projectId AND enabled = 1 AND deleted_at IS NULL',
+  );
+  const insertDelivery = db.prepare(`
+    INSERT INTO deliveries (id, event_id, webhook_id, project_id, event_type, status, next_attempt_at, created_at, updated_at)
+    VALUES (@id, @eventId, @webhookId, @projectId, @type, 'pending', @firstAttemptAt, @createdAt, @createdAt)`);
+
+  const publish = db.transaction((event: NewEvent, fanOut: FanOut) => {
+    insertEvent.run(event);
+    const targets = fanOut.onlyWebhookId
+      ? oneWebhook.all({ projectId: event.projectId, webhookId: fanOut.onlyWebhookId })
+      : subscribers.all({ projectId: event.projectId, type: event.type });
+    const deliveryIds = targets.map(({ id: webhookId }) => {
+      const id = randomUUID();
+      insertDelivery.run({ id, eventId: event.id, webhookId, projectId: event.projectId, type: event.type, firstAttemptAt: fanOut.firstAttemptAt, createdAt: event.createdAt });
+      return id;
+    });
+    return { deliveryIds };
+  });
+
+  return { publish: (event, fanOut) => publish.immediate(event, fanOut) };
+}
