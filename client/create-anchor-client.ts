@@ -1,5 +1,6 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { paths } from '../generated/schema.js';
+import { createRetryMiddleware, type RetryOptions } from './retry-middleware.js';
 
 export const DEFAULT_BASE_URL = 'https://api.anchorbrowser.io';
 export const USER_AGENT = 'anchor-webhooks-client/0.1.0';
@@ -11,20 +12,28 @@ export interface AnchorClientOptions {
   baseUrl?: string;
   /** A fetch implementation, for tests and non-standard runtimes. */
   fetch?: typeof globalThis.fetch;
+  /** Your application, prepended to the client's User-Agent, e.g. `billing-sync/2.3`. */
+  userAgent?: string;
+  /**
+   * Retry idempotent requests (GET, DELETE, and POSTs with an `Idempotency-Key`) on 429
+   * and 5xx. Off by default: `true` for the defaults, or options.
+   */
+  retry?: boolean | RetryOptions;
 }
 
 /** A typed client for the Anchor Webhooks API; every path, body and response type comes from the spec. */
-export function createAnchorClient({ apiKey, baseUrl = DEFAULT_BASE_URL, fetch }: AnchorClientOptions): AnchorClient {
+export function createAnchorClient({ apiKey, baseUrl = DEFAULT_BASE_URL, fetch, userAgent, retry = false }: AnchorClientOptions): AnchorClient {
   const client = createClient<paths>({ baseUrl, ...(fetch ? { fetch } : {}) });
-  client.use(authMiddleware(apiKey));
+  client.use(authMiddleware(apiKey, userAgent ? `${userAgent} ${USER_AGENT}` : USER_AGENT));
+  if (retry) client.use(createRetryMiddleware(retry === true ? {} : retry));
   return client;
 }
 
-function authMiddleware(apiKey: string): Middleware {
+function authMiddleware(apiKey: string, userAgent: string): Middleware {
   return {
     onRequest({ request }) {
       request.headers.set('anchor-api-key', apiKey);
-      request.headers.set('user-agent', USER_AGENT);
+      request.headers.set('user-agent', userAgent);
       return request;
     },
   };
