@@ -1,0 +1,95 @@
+import type { LevelWithSilent } from 'pino';
+
+/** The reference server's settings. Environment variables only; see "Configuration" in the README. */
+export type Config = {
+  port: number;
+  host: string;
+  /** SQLite file, or `:memory:`. */
+  dbPath: string;
+  /** ANCHOR_API_KEY: a key that must exist for the default project. */
+  apiKey: string | undefined;
+  /** ANCHOR_SECRET_KEY: the AES-256-GCM key for secrets at rest; otherwise a key file beside the database. */
+  secretKey: Buffer | undefined;
+  validateResponses: boolean;
+  allowPrivateTargets: boolean;
+  /** Token bucket per API key: refill per second (0 disables) and bucket size. */
+  rateLimitPerSecond: number;
+  rateLimitBurst: number;
+  logLevel: LevelWithSilent;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads and checks every variable; all problems are reported at once. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = <T>(name: string, fallback: T, parse: (raw: string) => T | string): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const parsed = parse(raw.trim());
+    if (typeof parsed === 'string' && typeof fallback !== 'string') {
+      problems.push(`${name}=${JSON.stringify(raw)}: ${parsed}`);
+      return fallback;
+    }
+    return parsed as T;
+  };
+  const problem = (name: string, raw: string, message: string) => {
+    problems.push(`${name}=${JSON.stringify(raw)}: ${message}`);
+  };
+
+  const port = read('PORT', 8080, (raw) => (/^\d{1,5}$/.test(raw) && Number(raw) <= 65535 ? Number(raw) : 'expected a port number 0-65535'));
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const dbPath = env.ANCHOR_DB?.trim() || './data/anchor.sqlite';
+
+  let apiKey: string | undefined;
+  if (env.ANCHOR_API_KEY) {
+    if (/^[\x21-\x7E]{16,256}$/.test(env.ANCHOR_API_KEY)) apiKey = env.ANCHOR_API_KEY;
+    else problems.push('ANCHOR_API_KEY: expected 16 to 256 visible ASCII characters (no spaces)');
+  }
+
+  let secretKey: Buffer | undefined;
+  if (env.ANCHOR_SECRET_KEY) {
+    // Never echo the value: it is a key.
+    if (/^[0-9a-fA-F]{64}$/.test(env.ANCHOR_SECRET_KEY.trim())) secretKey = Buffer.from(env.ANCHOR_SECRET_KEY.trim(), 'hex');
+    else problems.push('ANCHOR_SECRET_KEY: expected 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`');
+  }
+
+  const validateResponses = read('ANCHOR_VALIDATE_RESPONSES', true, parseBoolean);
+  const allowPrivateTargets = read('ANCHOR_ALLOW_PRIVATE_TARGETS', false, parseBoolean);
+  const rateLimitPerSecond = read('ANCHOR_RATE_LIMIT_PER_SECOND', 100, parseNonNegativeNumber);
+  const rateLimitBurst = read('ANCHOR_RATE_LIMIT_BURST', Math.max(1, rateLimitPerSecond * 2), parseNonNegativeNumber);
+  if (rateLimitPerSecond > 0 && rateLimitBurst < 1) problem('ANCHOR_RATE_LIMIT_BURST', String(env.ANCHOR_RATE_LIMIT_BURST), 'must be at least 1');
+
+  let logLevel: LevelWithSilent = 'info';
+  if (env.LOG_LEVEL) {
+    const level = env.LOG_LEVEL.trim().toLowerCase() as LevelWithSilent;
+    if (LOG_LEVELS.includes(level)) logLevel = level;
+    else problem('LOG_LEVEL', env.LOG_LEVEL, `expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return { port, host, dbPath, apiKey, secretKey, validateResponses, allowPrivateTargets, rateLimitPerSecond, rateLimitBurst, logLevel };
+}
+
+function parseBoolean(raw: string): boolean | string {
+  const value = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  return 'expected true/false (or 1/0)';
+}
+
+function parseNonNegativeNumber(raw: string): number | string {
+  const value = Number(raw);
+  return /^\d+(\.\d+)?$/.test(raw) && Number.isFinite(value) ? value : 'expected a non-negative number';
+}
+
+/** A config for tests and embedders: defaults plus overrides, no environment. */
+export function defaultConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({}), ...overrides };
+}

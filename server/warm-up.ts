@@ -1,0 +1,71 @@
+import type { AddressInfo } from 'node:net';
+import { createApp, openStores } from './app.js';
+import { defaultConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { specOperations } from './spec.js';
+import { openDatabase } from './storage/database.js';
+import { systemClock } from './clock.js';
+
+const warmed = new Map<boolean, Promise<void>>();
+
+/**
+ * Compiles the validator's schemas before the first user call (the library compiles them
+ * lazily, several hundred milliseconds on a cold process). It drives a throwaway app on an
+ * in-memory database through every operation over loopback; the validator is shared per
+ * process, so the real app starts warm. Nothing leaves the process: the only URL it
+ * registers is never contacted.
+ */
+export function warmUpValidator(validateResponses: boolean): Promise<void> {
+  let done = warmed.get(validateResponses);
+  if (!done) {
+    done = run(validateResponses);
+    warmed.set(validateResponses, done);
+  }
+  return done;
+}
+
+async function run(validateResponses: boolean): Promise<void> {
+  const db = openDatabase(':memory:');
+  const config = defaultConfig({ dbPath: ':memory:', validateResponses, rateLimitPerSecond: 0 });
+  const stores = openStores(db, systemClock, config);
+  const apiKey = stores.projects.createApiKey(stores.projects.create({ name: 'warm-up' }));
+  const app = createApp({
+    db,
+    clock: systemClock,
+    resolver: async () => [{ address: '8.8.8.8', family: 4 }],
+    logger: createLogger({ level: 'silent' }),
+    config,
+    stores,
+  });
+  const server = app.listen(0, '127.0.0.1');
+  try {
+    await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const res = await fetch(base + path, {
+        method,
+        headers: { 'anchor-api-key': apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return (await res.json()) as { id?: string };
+    };
+    const create = { url: 'https://warm-up.anchorbrowser.io/hook', subscribed_events: ['task.completed'] };
+    await call('POST', '/v1/webhooks', create, { 'idempotency-key': 'warm-up' });
+    const { id } = await call('POST', '/v1/webhooks', create, { 'idempotency-key': 'warm-up' });
+    await call('POST', '/v1/webhooks', { url: 1 });
+    await call('GET', '/v1/webhooks');
+    await call('GET', `/v1/webhooks/${id}`);
+    await call('PATCH', `/v1/webhooks/${id}`, { enabled: false });
+    await call('POST', `/v1/webhooks/${id}/rotate-secret`);
+    await call('POST', `/v1/webhooks/${id}/rotate-secret`, { previous_secret_ttl_seconds: 0 });
+    await call('DELETE', `/v1/webhooks/${id}`);
+    // Every other operation once, with the (now deleted) id: request validators and the 4xx responses.
+    for (const op of specOperations) {
+      const path = op.path.replace('{webhook_id}', String(id)).replace('{delivery_id}', '00000000-0000-4000-8000-000000000000');
+      await call(op.method, path, op.hasRequestBody ? {} : undefined);
+    }
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    db.close();
+  }
+}
