@@ -83,7 +83,7 @@ export const INTERNAL_SUFFIXES: ReadonlyMap<string, string> = new Map([
 
 // An AWS region, e.g. us-east-1, us-gov-west-1, us-isob-east-1, cn-northwest-1, eusc-de-east-1.
 const REGION = '[a-z]{2,4}(?:-[a-z]{2,5})?-[a-z]{3,12}-\\d{1,2}';
-// A partition-wide endpoint label, e.g. iam.us-gov.amazonaws.com.
+// A partition-wide endpoint label, e.g. iam.us-gov.amazonaws.com (and iam.global.api.aws below).
 const PARTITION = '[a-z]{2,4}-(?:gov|iso[a-z]?)';
 // Every AWS partition's endpoint domains: commercial, dual-stack, China, European
 // Sovereign Cloud, and the ISO partitions.
@@ -97,8 +97,8 @@ const LABELS = '(?:[a-z0-9-]+\\.)+';
 export const AWS_CONTROL_PLANE_PATTERNS: readonly { pattern: RegExp; endpoint: string }[] = [
   {
     // sts.amazonaws.com, sts.us-east-1.amazonaws.com, sts-fips.us-east-2.amazonaws.com,
-    // sts.us-east-1.api.aws, iam.cn-north-1.amazonaws.com.cn, iam.us-gov.amazonaws.com
-    pattern: new RegExp(`^${SERVICE}(?:\\.dualstack)?(?:\\.(?:${REGION}|${PARTITION}))?\\.${DOMAIN}$`),
+    // sts.us-east-1.api.aws, iam.cn-north-1.amazonaws.com.cn, iam.us-gov.amazonaws.com, iam.global.api.aws
+    pattern: new RegExp(`^${SERVICE}(?:\\.dualstack)?(?:\\.(?:${REGION}|${PARTITION}|global))?\\.${DOMAIN}$`),
     endpoint: 'an AWS STS, IAM or EKS endpoint',
   },
   {
