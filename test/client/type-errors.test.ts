@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// Misuses of the client must be compile errors. The fixture holds them behind
+// `@ts-expect-error`; compiled as is it must pass, and with the directives blanked out
+// it must fail on exactly the lines they guarded: so each error is real and expected.
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const fixtureDir = join(root, 'test/fixtures/type-errors');
+const fixture = join(fixtureDir, 'client-misuse.ts');
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const tmp = mkdtempSync(join(tmpdir(), 'anchor-type-errors-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function runTsc(project: string): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, [tsc, '-p', project, '--pretty', 'false'], { cwd: root, encoding: 'utf8' });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** 1-based line numbers of "file(line,col): error" reports for `file`. */
+function errorLines(output: string, file: string): number[] {
+  const lines = [...output.matchAll(/^(.+?)\((\d+),\d+\): error TS\d+/gm)].filter((m) => m[1]!.endsWith(file)).map((m) => Number(m[2]));
+  return [...new Set(lines)].sort((a, b) => a - b);
+}
+
+describe('type errors of deliberately wrong calls', () => {
+  const source = readFileSync(fixture, 'utf8');
+  const directiveLines = source
+    .split('\n')
+    .map((line, i) => (/^\s*\/\/ @ts-expect-error/.test(line) ? i + 1 : 0))
+    .filter((n) => n > 0);
+
+  it('the fixture has a directive for each misuse', () => {
+    expect(directiveLines.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it('compile with every @ts-expect-error satisfied', () => {
+    const { status, output } = runTsc(join(fixtureDir, 'tsconfig.json'));
+    expect(output).toBe('');
+    expect(status).toBe(0);
+  });
+
+  it('are real: without the directives, tsc reports errors on exactly the guarded lines', () => {
+    // Blank the directives (keeping line numbers) and point the import at the repo's client.
+    const stripped = source
+      .replace(/^(\s*)\/\/ @ts-expect-error.*$/gm, '$1//')
+      .replace("'../../../client/index.js'", `'${join(root, 'client/index.js')}'`);
+    writeFileSync(join(tmp, 'stripped.ts'), stripped);
+    writeFileSync(join(tmp, 'tsconfig.json'), JSON.stringify({ extends: join(fixtureDir, 'tsconfig.json'), files: ['stripped.ts'] }));
+    const { status, output } = runTsc(join(tmp, 'tsconfig.json'));
+    expect(status).not.toBe(0);
+    expect(errorLines(output, 'stripped.ts')).toEqual(directiveLines.map((n) => n + 1));
+  });
+});
+
+describe('the TypeScript code samples of the docs', () => {
+  const samplesDir = join(root, 'openapi/code_samples/typescript');
+  const samples = readdirSync(samplesDir).filter((f) => f.endsWith('.ts'));
+
+  it('compile against the client as `anchor-webhooks/client`', () => {
+    expect(samples.length).toBeGreaterThanOrEqual(10);
+    writeFileSync(
+      join(tmp, 'tsconfig.samples.json'),
+      JSON.stringify({
+        extends: join(fixtureDir, 'tsconfig.json'),
+        compilerOptions: { paths: { 'anchor-webhooks/client': [join(root, 'client/index.ts')] } },
+        files: samples.map((f) => join(samplesDir, f)),
+      }),
+    );
+    const { status, output } = runTsc(join(tmp, 'tsconfig.samples.json'));
+    expect(output).toBe('');
+    expect(status).toBe(0);
+  });
+});
