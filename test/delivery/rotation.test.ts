@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyWebhook } from '../../client/index.js';
+import { startDispatcher, type Harness } from './support/dispatcher-harness.js';
+import { independentlyVerifies, v1Values } from './support/independent-verify.js';
+import { manualClock } from './support/seed.js';
+import { startReceiver, type Receiver } from './support/receiver.js';
+
+let open: Array<Harness | Receiver> = [];
+afterEach(async () => {
+  await Promise.all(open.map((o) => o.close()));
+  open = [];
+});
+
+describe('secret rotation overlap (injected clock)', () => {
+  it('signs with old and new secrets until the overlap ends, then with the new one only', async () => {
+    const clock = manualClock();
+    const receiver = await startReceiver();
+    const h = startDispatcher({ clock, delivery: { retrySchedule: [0] } });
+    open.push(receiver, h);
+    const { id: webhookId, secret: oldSecret } = h.createWebhook(receiver.url);
+
+    h.publish();
+    await receiver.waitFor(1);
+    await h.worker.idle(); // recorded before the clock moves, or the lease would lapse
+    expect(v1Values(receiver.requests[0]!.headers['anchor-signature'] as string)).toHaveLength(1);
+
+    const overlapMs = 3_600_000;
+    const { secret: newSecret } = h.stores.secrets.rotate(webhookId, clock.now(), overlapMs);
+    clock.advance(overlapMs - 1_000);
+    h.publish();
+    await receiver.waitFor(2);
+    await h.worker.idle(); // recorded before the clock moves, or the lease would lapse
+    const during = receiver.requests[1]!;
+    const header = during.headers['anchor-signature'] as string;
+    expect(v1Values(header)).toHaveLength(2);
+    expect(during.headers['anchor-timestamp']).toBe(String(Math.floor(clock.now() / 1000)));
+    for (const secret of [oldSecret, newSecret]) {
+      expect(independentlyVerifies(secret, header, during.rawBody)).toBe(true);
+      expect(verifyWebhook({ body: during.rawBody, headers: during.headers, secret, now: new Date(clock.now()) }).type).toBe('task.completed');
+    }
+
+    clock.advance(1_000); // the previous secret expires now
+    h.publish();
+    await receiver.waitFor(3);
+    await h.worker.idle(); // recorded before the clock moves, or the lease would lapse
+    const after = receiver.requests[2]!;
+    const afterHeader = after.headers['anchor-signature'] as string;
+    expect(v1Values(afterHeader)).toHaveLength(1);
+    expect(independentlyVerifies(newSecret, afterHeader, after.rawBody)).toBe(true);
+    expect(independentlyVerifies(oldSecret, afterHeader, after.rawBody)).toBe(false);
+    expect(() => verifyWebhook({ body: after.rawBody, headers: after.headers, secret: oldSecret, now: new Date(clock.now()) })).toThrow(/no v1 signature matches/);
+    // Three events, each delivered once: nothing was retried behind the test's back.
+    expect(new Set(receiver.requests.map((r) => r.headers['anchor-delivery-id'])).size).toBe(3);
+  });
+
+  it('never stores a secret in the delivery log', async () => {
+    const receiver = await startReceiver();
+    const h = startDispatcher({ delivery: { retrySchedule: [0] } });
+    open.push(receiver, h);
+    const { id, secret } = h.createWebhook(receiver.url);
+    const { secret: rotated } = h.stores.secrets.rotate(id, Date.now(), 60_000);
+    h.publish();
+    await receiver.waitFor(1);
+    await h.worker.idle();
+    const dump = JSON.stringify([
+      h.db.prepare('SELECT * FROM deliveries').all(),
+      h.db.prepare('SELECT * FROM delivery_attempts').all(),
+      h.db.prepare('SELECT * FROM events').all(),
+    ]);
+    expect(dump).toContain('anchor-signature');
+    expect(dump).not.toContain(secret);
+    expect(dump).not.toContain(rotated);
+  });
+});
