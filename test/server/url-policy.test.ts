@@ -583,7 +583,7 @@ describe('checkWebhookUrl: the URL table', () => {
     expect(new Set(table.map(([url]) => url)).size).toBe(table.length);
   });
 
-  it.each(table.map((row) => [title(row[0]), ...row] as const))('%s → %s', async (_title, url, expected, normalised) => {
+  it.each(table.map(([url, expected, normalised]) => [title(url), expected, url, normalised] as const))('%s → %s', async (_title, expected, url, normalised) => {
     const { resolver, calls } = stubResolver();
     const verdict = await checkWebhookUrl(url, { resolver, allowPrivateTargets: false });
     if (expected === 'ok') {
@@ -738,7 +738,7 @@ describe('checkWebhookUrl: allowPrivateTargets (local testing only)', () => {
     ['https://nxdomain.acme-corp.com/', 'dns_resolution_failed', 'dns_resolution_failed'],
   ];
 
-  it.each(matrix.map((row) => [title(row[0]), ...row] as const))('%s → %s, relaxed → %s', async (_title, url, strict, relaxed) => {
+  it.each(matrix.map(([url, strict, relaxed]) => [title(url), strict, relaxed, url] as const))('%s → %s, relaxed → %s', async (_title, strict, relaxed, url) => {
     for (const [allowPrivateTargets, expected] of [[false, strict], [true, relaxed]] as const) {
       const verdict = await checkWebhookUrl(url, { resolver: stubResolver().resolver, allowPrivateTargets });
       expect(verdict, `allowPrivateTargets: ${allowPrivateTargets}`).toMatchObject(
