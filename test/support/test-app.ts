@@ -1,0 +1,163 @@
+/**
+ * Starts the real reference server app for a test: `createApp` on 127.0.0.1 (port 0)
+ * with its own database (`:memory:` unless `dbPath` is given), a controllable clock, a
+ * stub DNS resolver (never the network), a captured pino logger, and typed clients whose
+ * every response is checked against the spec (see `contract.ts`).
+ *
+ *   const t = await startTestApp();
+ *   const { data, response } = await t.client.GET('/v1/webhooks');
+ *   ...
+ *   await t.close();   // also fails the test if any response broke the contract
+ *
+ * Defaults that differ from production: rate limiting is off (the fixed clock never
+ * refills a bucket; pass `config: { rateLimitPerSecond, rateLimitBurst }` to test it),
+ * and every host name resolves to 8.8.8.8 (pass `resolver` to change that).
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import type { Express } from 'express';
+import { createAnchorClient, type AnchorClient } from '../../client/create-anchor-client.js';
+import { createApp, openStores, type AppDeps } from '../../server/app.js';
+import type { Clock } from '../../server/clock.js';
+import { defaultConfig, type Config } from '../../server/config.js';
+import { createLogger } from '../../server/logger.js';
+import { openDatabase, type Database } from '../../server/storage/database.js';
+import type { Stores } from '../../server/storage/stores.js';
+import type { ResolvedAddress, Resolver } from '../../server/url-policy/types.js';
+import { contractMiddleware } from './contract.js';
+
+/** The instant every test app starts at: the spec's example time. */
+export const TEST_EPOCH = Date.parse('2026-05-14T09:21:07.412Z');
+
+export type TestClock = Clock & { set(ms: number): void; advance(ms: number): void };
+
+export function createTestClock(start = TEST_EPOCH): TestClock {
+  let now = start;
+  return {
+    now: () => now,
+    set: (ms) => {
+      now = ms;
+    },
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+/** A resolver that answers every name with `addresses` (default 8.8.8.8) and records what was asked. */
+export function stubResolver(addresses: ResolvedAddress[] = [{ address: '8.8.8.8', family: 4 }]): Resolver & { asked: string[] } {
+  const asked: string[] = [];
+  const resolver = async (hostname: string) => {
+    asked.push(hostname);
+    return addresses;
+  };
+  return Object.assign(resolver, { asked });
+}
+
+/** The captured log: raw lines as pino wrote them. */
+export type CapturedLogs = { lines: string[]; entries(): Array<Record<string, unknown>> };
+
+export type ProjectHandle = { projectId: string; apiKey: string; client: AnchorClient };
+
+export type TestAppOptions = {
+  /** Overrides of the test defaults (validateResponses true, rateLimitPerSecond 0). */
+  config?: Partial<Config>;
+  clock?: TestClock;
+  resolver?: Resolver;
+  /** A file database (e.g. in a temp dir) instead of `:memory:`; its key file is created beside it. */
+  dbPath?: string;
+  /** Skip creating the first project and key (e.g. when reopening a file database). */
+  noProject?: boolean;
+  /** Extra fields for `createApp`, e.g. ones a later feature adds to `AppDeps`. */
+  deps?: Partial<AppDeps>;
+};
+
+export type TestApp = ProjectHandle & {
+  baseUrl: string;
+  clock: TestClock;
+  logs: CapturedLogs;
+  db: Database;
+  stores: Stores;
+  app: Express;
+  server: Server;
+  config: Config;
+  /** Every contract violation seen by any client of this app. */
+  violations: string[];
+  /** `METHOD /template status` of every response any client of this app received. */
+  seen: Set<string>;
+  /** A contract-checked client for any key (or none: `clientFor('')`). */
+  clientFor(apiKey: string): AnchorClient;
+  /** A second (third, …) project with its own key and client. */
+  newProject(): ProjectHandle;
+  /** Stops the server and closes the database; throws if any response broke the contract. */
+  close(): Promise<void>;
+};
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const clock = options.clock ?? createTestClock();
+  const dbPath = options.dbPath ?? ':memory:';
+  const config = defaultConfig({ dbPath, validateResponses: true, rateLimitPerSecond: 0, logLevel: 'debug', ...options.config });
+  const lines: string[] = [];
+  const logger = createLogger({
+    level: config.logLevel,
+    stream: new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    }),
+  });
+  const db = openDatabase(dbPath);
+  const stores = openStores(db, clock, config);
+  const app = createApp({ db, clock, resolver: options.resolver ?? stubResolver(), logger, config, stores, ...options.deps });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const violations: string[] = [];
+  const seen = new Set<string>();
+  const clientFor = (apiKey: string) => {
+    const client = createAnchorClient({ apiKey, baseUrl });
+    client.use(contractMiddleware(violations, seen));
+    return client;
+  };
+  const newProject = (): ProjectHandle => {
+    const projectId = stores.projects.create();
+    const apiKey = stores.projects.createApiKey(projectId);
+    return { projectId, apiKey, client: clientFor(apiKey) };
+  };
+  const first = options.noProject ? { projectId: '', apiKey: '', client: clientFor('') } : newProject();
+
+  return {
+    ...first,
+    baseUrl,
+    clock,
+    logs: { lines, entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) },
+    db,
+    stores,
+    app,
+    server,
+    config,
+    violations,
+    seen,
+    clientFor,
+    newProject,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      db.close();
+      if (violations.length > 0) throw new Error(`Contract violations:\n  ${violations.join('\n  ')}`);
+    },
+  };
+}
+
+/** A valid create body; override any field. */
+export function newWebhook(overrides: Record<string, unknown> = {}) {
+  return {
+    url: 'https://hooks.anchor-customer.io/anchor/webhooks',
+    subscribed_events: ['task.completed', 'task.failed'] as Array<'task.completed' | 'task.failed'>,
+    description: 'Production task notifications',
+    ...overrides,
+  };
+}
