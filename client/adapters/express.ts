@@ -34,9 +34,9 @@ export type ExpressWebhookOptions = WebhookSecrets & {
  * app.post('/anchor/webhooks', anchorWebhook({ secret, onEvent: async (event) => { … } }));
  * ```
  */
-export function anchorWebhook(options: ExpressWebhookOptions): WebhookMiddleware[] {
+export function anchorWebhook(options: ExpressWebhookOptions): WebhookMiddleware {
   const { onEvent, limit = '1mb', ...verifyOptions } = options;
-  const rawBody = express.raw({ type: 'application/json', limit }) as unknown as WebhookMiddleware;
+  const readRaw = express.raw({ type: 'application/json', limit }) as unknown as WebhookMiddleware;
   const verify: WebhookMiddleware = (req, res, next) => {
     let event: WebhookEvent;
     try {
@@ -54,5 +54,6 @@ export function anchorWebhook(options: ExpressWebhookOptions): WebhookMiddleware
         if (!res.writableEnded) res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('ok\n');
       }, next);
   };
-  return [rawBody, verify];
+  // One handler rather than an array, so that handlers after it keep Express's contextual types.
+  return (req, res, next) => readRaw(req, res, (error) => (error ? next(error) : verify(req, res, next)));
 }

@@ -141,7 +141,7 @@ describe('verifyWebhook rejects', () => {
   });
 
   it('a parsed body, at run time too, with a message that says what to do', () => {
-    const parsed = JSON.parse(published.body);
+    const parsed: Record<string, unknown> = JSON.parse(published.body);
     let error: WebhookVerificationError | undefined;
     try {
       // @ts-expect-error a parsed object is not a raw body
