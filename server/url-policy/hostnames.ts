@@ -61,7 +61,6 @@ export const INTERNAL_SUFFIXES: ReadonlyMap<string, string> = new Map([
   ['localdomain', 'an internal-only domain'],
   ['domain', 'an internal-only domain'],
   ['workgroup', 'an internal-only domain'],
-  ['lan.local', 'an internal-only domain'],
   ['svc', 'the Kubernetes service domain'],
   ['cluster.local', 'the Kubernetes cluster domain'],
   ['consul', 'the Consul service-discovery domain'],
