@@ -1834,6 +1834,15 @@ export interface components {
         WebhookWithSecret: components["schemas"]["WebhookPublic"] & components["schemas"]["WebhookSigningSecret"];
     };
     responses: {
+        /** @description The request is invalid. `validation_failed` lists each invalid value in `errors[]`; `url_not_allowed` names the URL rule that fired in `detail`. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The `anchor-api-key` header is missing or not a valid key (`unauthorized`). */
         Unauthorized: {
             headers: {
@@ -1868,15 +1877,6 @@ export interface components {
                  *       "code": "rate_limited"
                  *     }
                  */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The request is invalid. `validation_failed` lists each invalid value in `errors[]`; `url_not_allowed` names the URL rule that fired in `detail`. */
-        BadRequest: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -2117,6 +2117,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookListEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
         };
@@ -2634,6 +2635,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEventTypeListEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
         };
