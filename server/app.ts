@@ -4,6 +4,7 @@ import { apiKeySecurityHandler, setAuthenticator } from './auth.js';
 import { jsonBody } from './body.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { deliveryRouters, type DeliveryAppDeps } from './delivery/routers.js';
 import { createHttpLogger } from './logger.js';
 import { webhookOperations } from './operations/webhooks.js';
 import { notFoundHandler, problemHandler } from './problem.js';
@@ -32,6 +33,8 @@ export type AppDeps = {
   stores?: Stores;
   /** Where `/docs` reads the built Redoc page (tests point it elsewhere). */
   docsFile?: string;
+  /** The delivery worker's wake-up and retry schedule; without them, deliveries wait for a worker's next poll. */
+  delivery?: DeliveryAppDeps;
 };
 
 /** Opens the stores for a database with the configured secret key (ANCHOR_SECRET_KEY or the key file beside it). */
@@ -54,7 +57,7 @@ export function createApp(deps: AppDeps): Express {
 
   // Routers for the spec's operations, mounted behind authentication and validation.
   // Delivery routes (issue 4: deliveries, events) mount here too.
-  const apiRouters: Router[] = [webhooksRouter(ops), eventTypesRouter()];
+  const apiRouters: Router[] = [webhooksRouter(ops), eventTypesRouter(), ...deliveryRouters(deps.db, clock, deps.delivery)];
 
   const app = express();
   app.disable('x-powered-by');

@@ -2,9 +2,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { createApp, openStores } from '../app.js';
+import { createApp, openStores, type AppDeps } from '../app.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import { loadDeliveryConfig } from '../delivery/config.js';
+import { deliveryService } from '../delivery/service.js';
 import { createLogger } from '../logger.js';
 import { openDatabase, type Database } from '../storage/database.js';
 import type { Stores } from '../storage/stores.js';
@@ -25,6 +27,8 @@ export type StartOptions = {
   resolver?: Resolver;
   /** Extra services such as the delivery worker. */
   services?: ServiceFactory[];
+  /** How the app wakes the delivery worker (see `deliveryService`). */
+  delivery?: AppDeps['delivery'];
   /** Where the start-up banner goes (the API key is printed once, never logged). */
   print?: (text: string) => void;
 };
@@ -63,7 +67,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const warmUp = warmUpValidator(config.validateResponses);
   const services: Service[] = [];
   for (const factory of options.services ?? []) services.push(await factory(context));
-  const app = createApp({ db, clock, resolver, logger, config, stores });
+  const app = createApp({ db, clock, resolver, logger, config, stores, ...(options.delivery ? { delivery: options.delivery } : {}) });
   await warmUp;
 
   const server = app.listen(config.port, config.host);
@@ -134,8 +138,10 @@ function banner(url: string, credentials: Credentials, config: Config): string {
 /** `anchor-webhooks serve`: runs until SIGTERM or SIGINT, then shuts down gracefully. */
 export async function run(_args: string[]): Promise<number> {
   let config: Config;
+  let delivery: ReturnType<typeof deliveryService>;
   try {
     config = loadConfig();
+    delivery = deliveryService(loadDeliveryConfig());
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -145,7 +151,7 @@ export async function run(_args: string[]): Promise<number> {
   }
   let running: RunningServer;
   try {
-    running = await startServer(config);
+    running = await startServer(config, { services: [delivery.factory], delivery: delivery.appDeps });
   } catch (error) {
     process.stderr.write(`Could not start: ${(error as Error).message}\n`);
     return 1;

@@ -1,3 +1,4 @@
+import { ConfigError } from '../config.js';
 import { DEFAULT_RETRY_SCHEDULE, parseDuration, parseRetrySchedule, type RetrySchedule } from './retry-schedule.js';
 
 /** The dispatcher's settings. Environment variables only; see "Deliveries" in the README. */
@@ -80,7 +81,7 @@ export function loadDeliveryConfig(env: Env = process.env, overrides: Partial<De
     }),
     ...overrides,
   };
-  if (problems.length > 0) throw new Error(`Invalid delivery configuration:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) throw new ConfigError(`Invalid delivery configuration:\n  ${problems.join('\n  ')}`);
   return config;
 }
 

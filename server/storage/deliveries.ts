@@ -82,6 +82,9 @@ export type DeliveryFilter = {
   createdBefore?: number;
 };
 
+/** A webhook as the delivery log sees it: deleted ones stay visible to their project. */
+export type WebhookState = { enabled: boolean; deleted: boolean };
+
 export type RedeliverResult = { kind: 'not_found' } | { kind: 'in_progress' } | { kind: 'scheduled'; delivery: DeliveryRow };
 
 export type DeliveryStore = {
@@ -98,6 +101,8 @@ export type DeliveryStore = {
   finishAttempt(claim: Claim, attempt: AttemptRecord, result: AttemptResult): FinishOutcome;
   /** The earliest future instant at which something becomes due or a lease expires, or null. */
   nextWakeAt(now: number): number | null;
+  /** The webhook of this project, deleted or not; undefined for a missing one or another project's. */
+  webhookInProject(projectId: string, webhookId: string): WebhookState | undefined;
   list(webhookId: string, filter: DeliveryFilter): { count: number; items: DeliveryRow[] };
   get(webhookId: string, deliveryId: string): DeliveryRow | undefined;
   payloadOf(eventId: string): string | undefined;
@@ -166,6 +171,10 @@ export function createDeliveryStore(db: Database): DeliveryStore {
   );
   const nextLeaseExpiry = db.prepare<[], { at: number | null }>(
     "SELECT MIN(lease_until) AS at FROM deliveries WHERE status = 'in_flight'",
+  );
+
+  const webhookOfProject = db.prepare<{ projectId: string; webhookId: string }, { enabled: number; deleted: number }>(
+    'SELECT enabled, deleted_at IS NOT NULL AS deleted FROM webhooks WHERE id = @webhookId AND project_id = @projectId',
   );
 
   const filterSql = `
@@ -263,6 +272,10 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     nextWakeAt(now) {
       const candidates = [nextDue.get({ now })?.at, nextLeaseExpiry.get()?.at].filter((t): t is number => typeof t === 'number');
       return candidates.length ? Math.min(...candidates) : null;
+    },
+    webhookInProject(projectId, webhookId) {
+      const row = webhookOfProject.get({ projectId, webhookId });
+      return row && { enabled: row.enabled === 1, deleted: row.deleted === 1 };
     },
     list(webhookId, filter) {
       const params = filterParams(webhookId, filter);

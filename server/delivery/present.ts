@@ -1,0 +1,42 @@
+import type { components } from '../../generated/schema.js';
+import type { AttemptRow, DeliveryRow } from '../storage/deliveries.js';
+
+export type WebhookDelivery = components['schemas']['WebhookDelivery'];
+export type WebhookDeliveryDetail = components['schemas']['WebhookDeliveryDetail'];
+export type DeliveryAttempt = components['schemas']['DeliveryAttempt'];
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A delivery row as the API shows it. */
+export function presentDelivery(row: DeliveryRow): WebhookDelivery {
+  return {
+    id: row.id,
+    webhook_id: row.webhook_id,
+    event_id: row.event_id,
+    event_type: row.event_type as WebhookDelivery['event_type'],
+    status: row.status,
+    attempt_count: row.attempt_count,
+    last_status_code: row.last_status_code,
+    next_attempt_at: row.next_attempt_at === null ? null : iso(row.next_attempt_at),
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+  };
+}
+
+export function presentAttempt(row: AttemptRow): DeliveryAttempt {
+  return {
+    attempt_number: row.attempt_number,
+    started_at: iso(row.started_at),
+    duration_ms: row.duration_ms,
+    status_code: row.status_code,
+    error: row.error,
+    error_message: row.error_message,
+    response_excerpt: row.response_excerpt,
+    request_headers: JSON.parse(row.request_headers) as DeliveryAttempt['request_headers'],
+  };
+}
+
+/** The delivery with the exact body sent and every attempt, oldest first. */
+export function presentDeliveryDetail(row: DeliveryRow, payload: string, attempts: AttemptRow[]): WebhookDeliveryDetail {
+  return { ...presentDelivery(row), payload, attempts: attempts.map(presentAttempt) };
+}

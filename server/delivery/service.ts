@@ -1,0 +1,36 @@
+import type { ServiceFactory } from '../commands/serve.js';
+import { createDeliveryStore } from '../storage/deliveries.js';
+import type { DeliveryConfig } from './config.js';
+import type { DeliveryAppDeps } from './routers.js';
+import { createDeliveryAgent } from './target-guard.js';
+import { createDeliveryWorker, type DeliveryWorker } from './worker.js';
+
+/**
+ * The delivery worker as a service of the reference server: started before it listens, and on
+ * shutdown it stops claiming and lets the attempts under way finish (each bounded by the
+ * timeout) before the database closes. `appDeps` lets the app wake it on every publish.
+ */
+export function deliveryService(config: DeliveryConfig): { factory: ServiceFactory; appDeps: DeliveryAppDeps } {
+  let worker: DeliveryWorker | undefined;
+  const factory: ServiceFactory = (context) => {
+    const allowPrivateTargets = context.config.allowPrivateTargets;
+    const dispatcher = createDeliveryAgent({ allowPrivateTargets, resolver: context.resolver });
+    const started = createDeliveryWorker({
+      deliveries: createDeliveryStore(context.db),
+      secrets: context.stores.secrets,
+      clock: context.clock,
+      logger: context.logger.child({ component: 'delivery' }),
+      config: { ...config, allowPrivateTargets },
+      dispatcher,
+    });
+    worker = started;
+    started.start();
+    return {
+      async stop() {
+        await started.stop();
+        await dispatcher.close();
+      },
+    };
+  };
+  return { factory, appDeps: { notifier: { notify: () => worker?.notify() }, retrySchedule: config.retrySchedule } };
+}
