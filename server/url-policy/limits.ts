@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { fullSpec } from '../spec.js';
 
 /** URL length limits, read from the contract's `WebhookUrl` schema rather than restated. */
 type WebhookUrlSchema = { minLength?: unknown; maxLength?: unknown };
 
-const schema: WebhookUrlSchema =
-  JSON.parse(readFileSync(new URL('../../generated/openapi.json', import.meta.url), 'utf8')).components?.schemas?.WebhookUrl ?? {};
+const schema: WebhookUrlSchema = fullSpec.components.schemas?.WebhookUrl ?? {};
 
 function integer(value: unknown, name: string): number {
   if (!Number.isInteger(value)) throw new Error(`WebhookUrl.${name} is missing from generated/openapi.json`);
