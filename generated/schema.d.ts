@@ -2003,15 +2003,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "type": "https://docs.anchorbrowser.io/webhooks/errors#delivery_in_progress",
-                 *       "title": "Delivery in progress",
-                 *       "status": 409,
-                 *       "detail": "This delivery already has an attempt pending or in flight.",
-                 *       "code": "delivery_in_progress"
-                 *     }
-                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
