@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAppWithWorker, type AppWithWorker } from './support/app-with-worker.js';
+import { startReceiver, type Receiver } from './support/receiver.js';
+
+let open: Array<AppWithWorker | Receiver> = [];
+afterEach(async () => {
+  // The app's close also fails the test if any response broke the contract.
+  await Promise.all(open.map((o) => o.close()));
+  open = [];
+});
+
+async function setup(options: Parameters<typeof startAppWithWorker>[0] = {}) {
+  const receiver = await startReceiver();
+  const t = await startAppWithWorker(options);
+  open.push(t, receiver);
+  const createWebhook = async (events: Array<'task.completed' | 'task.failed' | 'session.failed'> = ['task.completed', 'task.failed'], client = t.client) => {
+    const { data, error } = await client.POST('/v1/webhooks', { body: { url: receiver.url, subscribed_events: events } });
+    if (error) throw new Error(JSON.stringify(error));
+    return data.id;
+  };
+  const publish = async (type: 'task.completed' | 'task.failed' | 'session.failed', client = t.client) => {
+    const { data, error, response } = await client.POST('/v1/events', { body: { type } });
+    if (error) throw new Error(JSON.stringify(error));
+    expect(response.status).toBe(202);
+    return data;
+  };
+  const list = (webhookId: string, query: Record<string, unknown> = {}, client = t.client) =>
+    client.GET('/v1/webhooks/{webhook_id}/events', { params: { path: { webhook_id: webhookId }, query: query as never } });
+  return { t, receiver, createWebhook, publish, list };
+}
+
+describe('listWebhookEvents', () => {
+  it('lists newest first with filters, a total count and offset pagination', async () => {
+    const { t, createWebhook, publish, list } = await setup({ startWorker: false });
+    const webhookId = await createWebhook();
+    const times: number[] = [];
+    const types = ['task.completed', 'task.failed', 'task.completed', 'task.completed', 'task.failed'] as const;
+    for (const type of types) {
+      times.push(t.clock.now());
+      await publish(type);
+      t.clock.advance(1_000);
+    }
+
+    const all = await list(webhookId);
+    expect(all.data!.data.count).toBe(5);
+    expect(all.data!.data.items.map((d) => d.created_at)).toEqual([...times].reverse().map((ms) => new Date(ms).toISOString()));
+    expect(all.data!.data.items.every((d) => d.status === 'pending' && d.attempt_count === 0 && d.webhook_id === webhookId)).toBe(true);
+
+    const page = await list(webhookId, { limit: 2, offset: 2 });
+    expect(page.data!.data.count).toBe(5);
+    expect(page.data!.data.items.map((d) => d.id)).toEqual(all.data!.data.items.slice(2, 4).map((d) => d.id));
+
+    const failed = await list(webhookId, { event_type: 'task.failed' });
+    expect(failed.data!.data).toMatchObject({ count: 2 });
+    expect(failed.data!.data.items.every((d) => d.event_type === 'task.failed')).toBe(true);
+
+    const window = await list(webhookId, { created_after: new Date(times[1]!).toISOString(), created_before: new Date(times[3]!).toISOString() });
+    expect(window.data!.data.items.map((d) => d.created_at)).toEqual([times[2]!, times[1]!].map((ms) => new Date(ms).toISOString()));
+
+    expect((await list(webhookId, { status: 'succeeded' })).data!.data).toEqual({ count: 0, items: [] });
+    expect((await list(webhookId, { status: 'pending', limit: 1 })).data!.data.count).toBe(5);
+  });
+
+  it('rejects out-of-range paging and unknown filters with validation_failed', async () => {
+    const { createWebhook, list } = await setup({ startWorker: false });
+    const webhookId = await createWebhook();
+    for (const query of [{ limit: 0 }, { limit: 101 }, { offset: -1 }, { status: 'lost' }, { event_type: 'task.exploded' }, { created_after: 'yesterday' }]) {
+      const { error, response } = await list(webhookId, query);
+      expect(response.status, JSON.stringify(query)).toBe(400);
+      expect(error).toMatchObject({ code: 'validation_failed' });
+    }
+  });
+});
+
+describe('getWebhookEvent', () => {
+  it('returns attempts oldest first and the exact payload sent', async () => {
+    const { t, receiver, createWebhook, publish, list } = await setup();
+    const statuses = [500, 200];
+    receiver.setResponder((_r, i) => ({ status: statuses[i] ?? 200, body: i === 0 ? 'boom' : 'ok' }));
+    const webhookId = await createWebhook();
+    await publish('task.completed');
+    await receiver.waitFor(1);
+    await t.worker.idle();
+    t.clock.advance(50); // the first retry is due
+    t.worker.notify();
+    await receiver.waitFor(2);
+    await t.worker.idle();
+
+    const [delivery] = (await list(webhookId)).data!.data.items;
+    const { data } = await t.client.GET('/v1/webhooks/{webhook_id}/events/{delivery_id}', { params: { path: { webhook_id: webhookId, delivery_id: delivery!.id } } });
+    expect(data).toMatchObject({ status: 'succeeded', attempt_count: 2, last_status_code: 200, next_attempt_at: null });
+    expect(data!.attempts.map((a) => [a.attempt_number, a.status_code, a.error, a.response_excerpt])).toEqual([
+      [1, 500, 'http_status', 'boom'],
+      [2, 200, null, 'ok'],
+    ]);
+    expect(data!.attempts[0]!.error_message).toBe('The receiver answered 500.');
+    expect(data!.payload).toBe(receiver.requests[1]!.rawBody.toString());
+    expect(receiver.requests[0]!.rawBody.equals(receiver.requests[1]!.rawBody)).toBe(true);
+  });
+
+  it('answers delivery_not_found for an unknown id and for another webhook’s delivery', async () => {
+    const { t, createWebhook, publish, list } = await setup({ startWorker: false });
+    const a = await createWebhook(['task.completed']);
+    const b = await createWebhook(['task.failed']);
+    await publish('task.completed');
+    const delivery = (await list(a)).data!.data.items[0]!;
+    for (const [webhookId, deliveryId] of [[a, randomUUID()], [b, delivery.id]] as const) {
+      const { error, response } = await t.client.GET('/v1/webhooks/{webhook_id}/events/{delivery_id}', { params: { path: { webhook_id: webhookId, delivery_id: deliveryId } } });
+      expect(response.status).toBe(404);
+      expect(error).toMatchObject({ code: 'delivery_not_found' });
+    }
+  });
+});
+
+describe('redeliverWebhookEvent', () => {
+  it('202 schedules a fresh attempt with the same event id and body; attempt numbers keep counting', async () => {
+    const { t, receiver, createWebhook, publish, list } = await setup();
+    const webhookId = await createWebhook();
+    const event = await publish('task.completed');
+    await receiver.waitFor(1);
+    await t.worker.idle();
+    const delivery = (await list(webhookId)).data!.data.items[0]!;
+    expect(delivery.status).toBe('succeeded');
+
+    t.clock.advance(60_000);
+    const { data, response } = await t.client.POST('/v1/webhooks/{webhook_id}/events/{delivery_id}/redeliver', {
+      params: { path: { webhook_id: webhookId, delivery_id: delivery.id } },
+    });
+    expect(response.status).toBe(202);
+    expect(data).toMatchObject({ id: delivery.id, status: 'pending', attempt_count: 1, next_attempt_at: new Date(t.clock.now()).toISOString() });
+    await receiver.waitFor(2);
+    await t.worker.idle();
+
+    const [first, second] = receiver.requests;
+    expect(second!.rawBody.equals(first!.rawBody)).toBe(true);
+    expect(JSON.parse(second!.rawBody.toString()).id).toBe(event.id);
+    expect(second!.headers['anchor-delivery-id']).toBe(delivery.id);
+    expect(Number(second!.headers['anchor-timestamp'])).toBe(Number(first!.headers['anchor-timestamp']) + 60);
+    expect(second!.headers['anchor-signature']).not.toBe(first!.headers['anchor-signature']);
+    const detail = await t.client.GET('/v1/webhooks/{webhook_id}/events/{delivery_id}', { params: { path: { webhook_id: webhookId, delivery_id: delivery.id } } });
+    expect(detail.data!.attempts.map((a) => a.attempt_number)).toEqual([1, 2]);
+    expect(detail.data).toMatchObject({ status: 'succeeded', attempt_count: 2 });
+  });
+
+  it('409 delivery_in_progress while the delivery is pending', async () => {
+    const { t, createWebhook, publish, list } = await setup({ startWorker: false });
+    const webhookId = await createWebhook();
+    await publish('task.completed');
+    const delivery = (await list(webhookId)).data!.data.items[0]!;
+    const { error, response } = await t.client.POST('/v1/webhooks/{webhook_id}/events/{delivery_id}/redeliver', {
+      params: { path: { webhook_id: webhookId, delivery_id: delivery.id } },
+    });
+    expect(response.status).toBe(409);
+    expect(error).toMatchObject({ code: 'delivery_in_progress' });
+  });
+});
+
+describe('sendWebhookTestEvent', () => {
+  it('202 queues any catalog type, subscribed or not, to that webhook only, with example data', async () => {
+    const { t, receiver, createWebhook, list } = await setup();
+    const target = await createWebhook(['task.completed']);
+    const bystander = await createWebhook(['session.failed']);
+    const { data, response } = await t.client.POST('/v1/webhooks/{webhook_id}/test', { params: { path: { webhook_id: target } }, body: { event_type: 'session.failed' } });
+    expect(response.status).toBe(202);
+    expect(data).toMatchObject({ event_type: 'session.failed' });
+    await receiver.waitFor(1);
+    await t.worker.idle();
+    expect(receiver.requests).toHaveLength(1);
+    const body = JSON.parse(receiver.requests[0]!.rawBody.toString());
+    expect(body).toMatchObject({ id: data!.external_event_id, type: 'session.failed', text: 'Session 9a8b7c6d failed: browser_crash' });
+    expect(body.data.session_id).toBe('9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d'); // the spec's example
+    expect(receiver.requests[0]!.headers['anchor-delivery-id']).toBe(data!.delivery_id);
+    expect((await list(target)).data!.data.items.map((d) => d.id)).toEqual([data!.delivery_id]);
+    expect((await list(bystander)).data!.data.count).toBe(0);
+  });
+
+  it('409 webhook_disabled for a disabled webhook; redeliver answers the same', async () => {
+    const { t, createWebhook, publish, list } = await setup({ startWorker: false });
+    const webhookId = await createWebhook();
+    await publish('task.completed');
+    const delivery = (await list(webhookId)).data!.data.items[0]!;
+    await t.client.PATCH('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } }, body: { enabled: false } });
+    const test = await t.client.POST('/v1/webhooks/{webhook_id}/test', { params: { path: { webhook_id: webhookId } }, body: { event_type: 'task.completed' } });
+    expect(test.response.status).toBe(409);
+    expect(test.error).toMatchObject({ code: 'webhook_disabled' });
+    // A disabled webhook gets no new deliveries.
+    expect((await publish('task.completed')).delivery_count).toBe(0);
+    const redeliver = await t.client.POST('/v1/webhooks/{webhook_id}/events/{delivery_id}/redeliver', {
+      params: { path: { webhook_id: webhookId, delivery_id: delivery.id } },
+    });
+    expect(redeliver.response.status).toBe(409);
+    expect(redeliver.error).toMatchObject({ code: 'webhook_disabled' });
+  });
+});
+
+describe('publishEvent', () => {
+  it('validates data against the type’s payload schema and names each invalid value', async () => {
+    const { t, createWebhook, list } = await setup({ startWorker: false });
+    const webhookId = await createWebhook();
+    const { error, response } = await t.client.POST('/v1/events', { body: { type: 'task.completed', data: { task_id: 'not-a-uuid', duration_ms: -1 } } });
+    expect(response.status).toBe(400);
+    expect(error).toMatchObject({ code: 'validation_failed' });
+    const paths = error!.errors!.map((e) => `${e.location} ${e.path}`);
+    expect(paths).toContain('body /data/task_id');
+    expect(paths).toContain('body /data');
+    expect((await list(webhookId)).data!.data.count).toBe(0); // nothing stored
+  });
+
+  it('stores the given data and text, and fans out to subscribed webhooks only', async () => {
+    const { t, receiver, createWebhook } = await setup();
+    await createWebhook(['task.failed']);
+    await createWebhook(['task.completed']);
+    const example = (await t.client.POST('/v1/events', { body: { type: 'task.completed' } })).data!;
+    expect(example.delivery_count).toBe(1);
+    await receiver.waitFor(1);
+    const data = JSON.parse(receiver.requests[0]!.rawBody.toString()).data;
+    const custom = { ...data, task_name: 'nightly-export' };
+    const { data: event } = await t.client.POST('/v1/events', { body: { type: 'task.completed', data: custom, text: 'Nightly export done' } });
+    await receiver.waitFor(2);
+    await t.worker.idle();
+    const body = JSON.parse(receiver.requests[1]!.rawBody.toString());
+    expect(body).toEqual({ id: event!.id, type: 'task.completed', created: new Date(t.clock.now()).toISOString(), project_id: t.projectId, text: 'Nightly export done', data: custom });
+  });
+});
+
+describe('project isolation and deleted webhooks', () => {
+  it('another project sees 404 webhook_not_found on every delivery operation, byte for byte as for a missing webhook', async () => {
+    const { t, createWebhook, publish, list } = await setup({ startWorker: false });
+    const webhookId = await createWebhook();
+    await publish('task.completed');
+    const delivery = (await list(webhookId)).data!.data.items[0]!;
+    const other = t.newProject();
+    const missing = 'wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y';
+
+    const calls = (id: string) => [
+      () => fetch(`${t.baseUrl}/v1/webhooks/${id}/events`, { headers: { 'anchor-api-key': other.apiKey } }),
+      () => fetch(`${t.baseUrl}/v1/webhooks/${id}/events/${delivery.id}`, { headers: { 'anchor-api-key': other.apiKey } }),
+      () => fetch(`${t.baseUrl}/v1/webhooks/${id}/events/${delivery.id}/redeliver`, { method: 'POST', headers: { 'anchor-api-key': other.apiKey } }),
+      () =>
+        fetch(`${t.baseUrl}/v1/webhooks/${id}/test`, {
+          method: 'POST',
+          headers: { 'anchor-api-key': other.apiKey, 'content-type': 'application/json' },
+          body: JSON.stringify({ event_type: 'task.completed' }),
+        }),
+    ];
+    const theirs = calls(webhookId);
+    const nobodys = calls(missing);
+    for (let i = 0; i < theirs.length; i++) {
+      const [a, b] = await Promise.all([theirs[i]!(), nobodys[i]!()]);
+      expect(a.status).toBe(404);
+      const [bodyA, bodyB] = await Promise.all([a.text(), b.text()]);
+      expect(JSON.parse(bodyA).code).toBe('webhook_not_found');
+      expect(bodyA).toBe(bodyB.replaceAll(missing, webhookId));
+    }
+    // The owner's view is untouched, and the other project's own publish does not reach it.
+    await publish('task.completed', other.client);
+    expect((await list(webhookId)).data!.data.count).toBe(1);
+  });
+
+  it('a deleted webhook’s log stays queryable; redeliver and test answer webhook_not_found', async () => {
+    const { t, createWebhook, publish, list } = await setup({ startWorker: false });
+    const webhookId = await createWebhook();
+    await publish('task.completed');
+    const delivery = (await list(webhookId)).data!.data.items[0]!;
+    await t.client.DELETE('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } });
+
+    expect((await list(webhookId)).data!.data.count).toBe(1);
+    const detail = await t.client.GET('/v1/webhooks/{webhook_id}/events/{delivery_id}', { params: { path: { webhook_id: webhookId, delivery_id: delivery.id } } });
+    expect(detail.response.status).toBe(200);
+    const redeliver = await t.client.POST('/v1/webhooks/{webhook_id}/events/{delivery_id}/redeliver', {
+      params: { path: { webhook_id: webhookId, delivery_id: delivery.id } },
+    });
+    expect(redeliver.response.status).toBe(404);
+    expect(redeliver.error).toMatchObject({ code: 'webhook_not_found' });
+    const test = await t.client.POST('/v1/webhooks/{webhook_id}/test', { params: { path: { webhook_id: webhookId } }, body: { event_type: 'task.completed' } });
+    expect(test.error).toMatchObject({ code: 'webhook_not_found' });
+    expect((await publish('task.completed')).delivery_count).toBe(0);
+  });
+});
