@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ const fixtureDir = join(root, 'test/fixtures/type-errors');
 const fixture = join(fixtureDir, 'client-misuse.ts');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const tmp = mkdtempSync(join(tmpdir(), 'anchor-type-errors-'));
+// tsc takes seconds, and more on a busy machine.
+const TSC_TIMEOUT = 120_000;
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function runTsc(project: string): { status: number | null; output: string } {
@@ -42,7 +44,7 @@ describe('type errors of deliberately wrong calls', () => {
     const { status, output } = runTsc(join(fixtureDir, 'tsconfig.json'));
     expect(output).toBe('');
     expect(status).toBe(0);
-  });
+  }, TSC_TIMEOUT);
 
   it('are real: without the directives, tsc reports errors on exactly the guarded lines', () => {
     // Blank the directives (keeping line numbers) and point the import at the repo's client.
@@ -54,25 +56,40 @@ describe('type errors of deliberately wrong calls', () => {
     const { status, output } = runTsc(join(tmp, 'tsconfig.json'));
     expect(status).not.toBe(0);
     expect(errorLines(output, 'stripped.ts')).toEqual(directiveLines.map((n) => n + 1));
-  });
+  }, TSC_TIMEOUT);
 });
 
-describe('the TypeScript code samples of the docs', () => {
+describe('TypeScript examples users copy', () => {
   const samplesDir = join(root, 'openapi/code_samples/typescript');
-  const samples = readdirSync(samplesDir).filter((f) => f.endsWith('.ts'));
+  const samples = readdirSync(samplesDir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(samplesDir, f));
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## The TypeScript client'), readme.indexOf('## Local development: `anchor-webhooks listen`'));
+  const readmeBlocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
-  it('compile against the client as `anchor-webhooks/client`', () => {
+  it("the docs' code samples and the README's examples compile against `anchor-webhooks/client`", () => {
     expect(samples.length).toBeGreaterThanOrEqual(10);
+    expect(readmeBlocks.length).toBeGreaterThanOrEqual(5);
+    // README blocks become ES modules in a temp project that sees the repo's node_modules.
+    const dir = join(tmp, 'examples');
+    mkdirSync(dir);
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+    const examples = readmeBlocks.map((code, i) => {
+      writeFileSync(join(dir, `readme-${i}.ts`), code);
+      return join(dir, `readme-${i}.ts`);
+    });
     writeFileSync(
-      join(tmp, 'tsconfig.samples.json'),
+      join(dir, 'tsconfig.json'),
       JSON.stringify({
         extends: join(fixtureDir, 'tsconfig.json'),
-        compilerOptions: { paths: { 'anchor-webhooks/client': [join(root, 'client/index.ts')] } },
-        files: samples.map((f) => join(samplesDir, f)),
+        compilerOptions: { esModuleInterop: true, paths: { 'anchor-webhooks/client': [join(root, 'client/index.ts')] } },
+        files: [...samples, ...examples],
       }),
     );
-    const { status, output } = runTsc(join(tmp, 'tsconfig.samples.json'));
+    const { status, output } = runTsc(join(dir, 'tsconfig.json'));
     expect(output).toBe('');
     expect(status).toBe(0);
-  });
+  }, TSC_TIMEOUT);
 });
