@@ -10,6 +10,7 @@ import { webhookOperations } from './operations/webhooks.js';
 import { notFoundHandler, problemHandler } from './problem.js';
 import { rateLimit } from './rate-limit.js';
 import { eventTypesRouter } from './routes/event-types.js';
+import { dashboardRouter } from './routes/dashboard.js';
 import { metaRouter } from './routes/meta.js';
 import { webhooksRouter } from './routes/webhooks.js';
 import type { Database } from './storage/database.js';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(createHttpLogger(logger));
   app.use(metaRouter(deps.docsFile ? { docsFile: deps.docsFile } : {}));
+  app.use(dashboardRouter()); // /dashboard: the built single-page app (no auth: the page asks for the key)
   app.use(validator.before); // route lookup (404, 405), then anchor-api-key (401)
   app.use(rateLimit({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst, clock })); // 429
   app.use(jsonBody()); // 415, 413, malformed JSON

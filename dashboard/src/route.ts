@@ -1,0 +1,74 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { DeliveryStatus, EventType } from './api.js';
+
+export const BASE = '/dashboard';
+
+export type DeliveryQuery = { status?: DeliveryStatus; event_type?: EventType; offset?: number; limit?: number };
+
+export type Route =
+  | { name: 'webhooks' }
+  | { name: 'deliveries'; webhookId: string; query: DeliveryQuery }
+  | { name: 'not-found'; path: string };
+
+/** `/dashboard`, `/dashboard/webhooks`, `/dashboard/webhooks/<id>/deliveries?status=…&event_type=…&offset=…&limit=…`. */
+export function parseRoute(pathname: string, search: string): Route {
+  const path = pathname.replace(/\/+$/, '');
+  if (path === BASE || path === `${BASE}/webhooks`) return { name: 'webhooks' };
+  const match = /^\/dashboard\/webhooks\/([^/]+)\/deliveries$/.exec(path);
+  if (!match) return { name: 'not-found', path: pathname };
+  const params = new URLSearchParams(search);
+  const query: DeliveryQuery = {};
+  const status = params.get('status');
+  const eventType = params.get('event_type');
+  // Only shapes are checked here; the server validates values (and says so) when they are used.
+  if (status) query.status = status as DeliveryStatus;
+  if (eventType) query.event_type = eventType as EventType;
+  const offset = Number(params.get('offset'));
+  if (Number.isInteger(offset) && offset > 0) query.offset = offset;
+  const limit = Number(params.get('limit'));
+  if (Number.isInteger(limit) && limit > 0) query.limit = limit;
+  return { name: 'deliveries', webhookId: decodeURIComponent(match[1]!), query };
+}
+
+export function webhooksPath(): string {
+  return `${BASE}/webhooks`;
+}
+
+export function deliveriesPath(webhookId: string, query: DeliveryQuery = {}): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+  const search = params.toString();
+  return `${BASE}/webhooks/${encodeURIComponent(webhookId)}/deliveries${search ? `?${search}` : ''}`;
+}
+
+const NAVIGATE = 'anchor-dashboard:navigate';
+
+export function navigate(path: string, { replace = false } = {}): void {
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  window.dispatchEvent(new Event(NAVIGATE));
+}
+
+/** Link clicks handled in the page; modified clicks (new tab…) are left to the browser. */
+export function onLinkClick(event: MouseEvent): void {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const href = (event.currentTarget as HTMLAnchorElement).getAttribute('href');
+  if (!href) return;
+  event.preventDefault();
+  navigate(href);
+}
+
+export function useRoute(): Route {
+  const current = () => parseRoute(location.pathname, location.search);
+  const [route, setRoute] = useState<Route>(current);
+  useEffect(() => {
+    const update = () => setRoute(current());
+    window.addEventListener('popstate', update);
+    window.addEventListener(NAVIGATE, update);
+    return () => {
+      window.removeEventListener('popstate', update);
+      window.removeEventListener(NAVIGATE, update);
+    };
+  }, []);
+  return route;
+}

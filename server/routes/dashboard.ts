@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Router, type Response } from 'express';
+import { PROBLEM_CONTENT_TYPE, problemBody } from '../problem.js';
+
+/** Where `npm run build` (and `npm start`) puts the dashboard: `node dashboard/build.mjs`. */
+export const DASHBOARD_DIR = fileURLToPath(new URL('../../dist/dashboard-app/', import.meta.url));
+
+// Vite names every asset after its content hash: a changed file is a new URL.
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+// Flat, hashed names such as index-B2x9_qTf.js; anything else (.., dotfiles, subfolders) is not ours.
+const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
+
+/** The page talks to this origin only; nothing inline, nothing framed. */
+const PAGE_HEADERS = {
+  'Cache-Control': 'no-cache',
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+function sendProblem(res: Response, status: 404 | 503, title: string, detail: string, instance: string): void {
+  const code = status === 404 ? 'not_found' : 'internal_error';
+  res.status(status).type(PROBLEM_CONTENT_TYPE).json({ ...problemBody(code, detail, instance), title, status });
+}
+
+/**
+ * `/dashboard`: the built single-page app. Hashed assets are cached for a year; the page itself
+ * is revalidated on every load; any other path under /dashboard is the page (the app routes it).
+ * No auth here: the page holds no data, and the API key is typed into it.
+ */
+export function dashboardRouter(options: { dir?: string } = {}): Router {
+  const dir = options.dir ?? DASHBOARD_DIR;
+  const indexFile = join(dir, 'index.html');
+  const router = Router();
+
+  router.get(['/dashboard', '/dashboard/{*rest}'], (req, res) => {
+    if (!existsSync(indexFile)) {
+      // Not built yet: 503 says "not available yet", and the detail says how to fix it.
+      sendProblem(res, 503, 'Dashboard not built', 'The dashboard has not been built. Run `npm run build` (`npm start` does it for you), then reload.', req.path);
+      return;
+    }
+    const rest = req.path.slice('/dashboard'.length);
+    if (rest.startsWith('/assets/')) {
+      const name = rest.slice('/assets/'.length);
+      const file = join(dir, 'assets', name);
+      if (!ASSET_NAME.test(name) || !existsSync(file)) {
+        sendProblem(res, 404, 'Not found', `No dashboard asset ${req.path}: the page that asked for it is older than the current build; reload it.`, req.path);
+        return;
+      }
+      res.sendFile(file, { headers: { 'Cache-Control': IMMUTABLE, 'X-Content-Type-Options': 'nosniff' }, dotfiles: 'deny' });
+      return;
+    }
+    res.sendFile(indexFile, { headers: PAGE_HEADERS });
+  });
+
+  return router;
+}
