@@ -67,18 +67,20 @@ describe('TypeScript examples users copy', () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## The TypeScript client'), readme.indexOf('## Local development: `anchor-webhooks listen`'));
   const readmeBlocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const docsBlocks = [...readFileSync(join(root, 'openapi/info-description.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
-  it("the docs' code samples and the README's examples compile against `anchor-webhooks/client`", () => {
+  it("the docs' code samples and TypeScript blocks, and the README's examples, compile against `anchor-webhooks/client`", () => {
     expect(samples.length).toBeGreaterThanOrEqual(10);
     expect(readmeBlocks.length).toBeGreaterThanOrEqual(5);
-    // README blocks become ES modules in a temp project that sees the repo's node_modules.
+    expect(docsBlocks.length).toBeGreaterThanOrEqual(1);
+    // README and docs blocks become ES modules in a temp project that sees the repo's node_modules.
     const dir = join(tmp, 'examples');
     mkdirSync(dir);
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-    const examples = readmeBlocks.map((code, i) => {
-      writeFileSync(join(dir, `readme-${i}.ts`), code);
-      return join(dir, `readme-${i}.ts`);
+    const examples = [...readmeBlocks, ...docsBlocks].map((code, i) => {
+      writeFileSync(join(dir, `example-${i}.ts`), code);
+      return join(dir, `example-${i}.ts`);
     });
     writeFileSync(
       join(dir, 'tsconfig.json'),
