@@ -16,11 +16,17 @@ const parseJson = express.json({ limit: BODY_LIMIT_BYTES, type: 'application/jso
  */
 export function jsonBody(): RequestHandler {
   return (req, res, next) => {
-    if (!declaresRequestBody(req)) {
+    const requestBody = requestBodyOf(req);
+    if (!requestBody) {
       delete req.headers['content-type'];
       return next();
     }
     if (!hasBody(req)) {
+      // The validator does not enforce `requestBody.required` (it reads the schema's
+      // `required` list instead), so a missing body is refused here.
+      if (requestBody.required) {
+        return next(new ProblemError('validation_failed', 'The request is invalid: a JSON body is required.', { errors: [{ location: 'body', path: '', message: 'is required' }] }));
+      }
       req.headers['content-type'] = 'application/json';
       return next();
     }
@@ -34,9 +40,8 @@ export function jsonBody(): RequestHandler {
   };
 }
 
-function declaresRequestBody(req: Request): boolean {
-  const openapi = (req as Request & { openapi?: { schema?: { requestBody?: unknown } } }).openapi;
-  return Boolean(openapi?.schema?.requestBody);
+function requestBodyOf(req: Request): { required?: boolean } | undefined {
+  return (req as Request & { openapi?: { schema?: { requestBody?: { required?: boolean } } } }).openapi?.schema?.requestBody;
 }
 
 /** A non-empty body is coming: chunked, or a positive Content-Length. */

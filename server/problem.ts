@@ -87,7 +87,8 @@ export function toProblem(err: unknown): ProblemError {
           errors: [{ location: 'body', path: '', message: 'must be valid JSON' }],
         });
       }
-      return validationProblem(e.errors, e.message);
+      // body-parser's errors carry a `type` (entity.*, request.*); others here are about the URL.
+      return validationProblem(e.errors, e.message, typeof e.type === 'string' ? 'body' : 'path');
     case 401:
       return new ProblemError('unauthorized', 'Missing or unknown anchor-api-key header.');
     case 404:
@@ -108,7 +109,7 @@ export function toProblem(err: unknown): ProblemError {
 const LOCATIONS: Record<string, ValidationIssue['location']> = { body: 'body', query: 'query', params: 'path', path: 'path', headers: 'header' };
 
 /** express-openapi-validator reports `/body/url`, `/query/limit`, `/headers/idempotency-key`, `/params/webhook_id`. */
-function validationProblem(rawErrors: unknown, message: string | undefined): ProblemError {
+function validationProblem(rawErrors: unknown, message: string | undefined, fallback: ValidationIssue['location']): ProblemError {
   const issues: ValidationIssue[] = [];
   for (const raw of Array.isArray(rawErrors) ? rawErrors : []) {
     const { path = '', message: text = 'is invalid' } = raw as { path?: string; message?: string };
@@ -123,7 +124,7 @@ function validationProblem(rawErrors: unknown, message: string | undefined): Pro
     // Parameters are named, not pointed at.
     issues.push({ location, path: location === 'body' ? pointer : pointer.slice(1), message: String(text) });
   }
-  if (issues.length === 0) issues.push({ location: 'body', path: '', message: message ?? 'is invalid' });
+  if (issues.length === 0) issues.push({ location: fallback, path: '', message: message ?? 'is invalid' });
   const summary = issues.map((i) => `${i.location}${i.path.startsWith('/') || i.path === '' ? '' : '/'}${i.path} ${i.message}`).join('; ');
   return new ProblemError('validation_failed', `The request is invalid: ${summary}.`, { errors: issues });
 }

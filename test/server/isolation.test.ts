@@ -32,7 +32,10 @@ async function raw(apiKey: string, call: Call, id: string) {
     headers: { 'anchor-api-key': apiKey, ...(call.body ? { 'content-type': 'application/json' } : {}) },
     ...(call.body ? { body: JSON.stringify(call.body) } : {}),
   });
-  const headers = [...res.headers.entries()].filter(([name]) => name !== 'date');
+  const headers: Array<[string, string]> = [];
+  res.headers.forEach((value, name) => {
+    if (name !== 'date') headers.push([name, value]);
+  });
   return { status: res.status, headers, body: await res.text() };
 }
 

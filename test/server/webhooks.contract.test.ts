@@ -256,12 +256,16 @@ describe('updateWebhook', () => {
     expect(data).toEqual(enabled.data);
   });
 
-  it('400: an empty patch, an unknown field, a URL that breaks a rule (and nothing changes)', async () => {
+  it('400: an empty or missing patch, an unknown field, a URL that breaks a rule (and nothing changes)', async () => {
     const created = await create();
     const path = { webhook_id: created.id };
     const empty = await t.client.PATCH('/v1/webhooks/{webhook_id}', { params: { path }, body: {} });
     expect(empty.response.status).toBe(400);
     expect(empty.error?.code).toBe('validation_failed');
+
+    const none = await t.client.PATCH('/v1/webhooks/{webhook_id}', { params: { path }, body: undefined as never });
+    expect(none.response.status).toBe(400);
+    expect(none.error?.errors).toEqual([{ location: 'body', path: '', message: 'is required' }]);
 
     const unknown = await t.client.PATCH('/v1/webhooks/{webhook_id}', { params: { path }, body: { secret: 'mine' } as never });
     expect(unknown.error?.errors).toEqual([expect.objectContaining({ location: 'body', path: '/secret' })]);
@@ -376,7 +380,7 @@ describe('rotateWebhookSecret', () => {
     expect(large.response.status).toBe(413);
     const text = await t.client.POST('/v1/webhooks/{webhook_id}/rotate-secret', {
       params: { path },
-      body: {},
+      body: {} as never,
       bodySerializer: () => '{}',
       headers: { 'Content-Type': 'text/plain' },
     });

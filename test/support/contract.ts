@@ -13,7 +13,7 @@ const validator = createBundleValidator(bundle);
 
 const templates = Object.keys(bundle.paths).map((template) => ({
   template,
-  pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^/}]+\}/g, '[^/]+')}$`),
+  pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^/}]+\}/g, '[^/]+')}/?$`),
 }));
 
 /** The spec path template a concrete path belongs to, e.g. /v1/webhooks/wh_… → /v1/webhooks/{webhook_id}. */
