@@ -1,3 +1,5 @@
+// No node: imports in this module, problem.ts or retry-middleware.ts: the dashboard
+// bundles them for the browser.
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { paths } from '../generated/schema.js';
 import { createRetryMiddleware, type RetryOptions } from './retry-middleware.js';

@@ -24,7 +24,8 @@ function snippet(heading: string, lang: string): string {
 function cases() {
   return vectors.flatMap((v) => {
     const now = v.timestamp;
-    const tampered = v.body.replace(/.$/, (c) => (c === '}' ? ' ' : '}'));
+    const last = v.body.slice(-1);
+    const tampered = v.body.slice(0, -1) + (last === '}' ? ' ' : '}');
     return v.secrets.flatMap((secret) => [
       { label: `${v.name}: valid`, secret, header: v.expected_header, body: v.body, now, expected: true },
       { label: `${v.name}: 120 s late`, secret, header: v.expected_header, body: v.body, now: now + 120, expected: true },
