@@ -13,7 +13,7 @@
  * refills a bucket; pass `config: { rateLimitPerSecond, rateLimitBurst }` to test it),
  * and every host name resolves to 8.8.8.8 (pass `resolver` to change that).
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
@@ -26,6 +26,7 @@ import { openDatabase, type Database } from '../../server/storage/database.js';
 import type { Stores } from '../../server/storage/stores.js';
 import type { ResolvedAddress, Resolver } from '../../server/url-policy/types.js';
 import { contractMiddleware } from './contract.js';
+import { withCoverageRecorder } from './coverage/recorder.js';
 
 /** The instant every test app starts at: the spec's example time. */
 export const TEST_EPOCH = Date.parse('2026-05-14T09:21:07.412Z');
@@ -109,9 +110,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     }),
   });
   const db = openDatabase(dbPath);
-  const stores = openStores(db, clock, config);
+  let stores: Stores;
+  try {
+    stores = openStores(db, clock, config);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const app = createApp({ db, clock, resolver: options.resolver ?? stubResolver(), logger, config, stores, ...options.deps });
-  const server = app.listen(0, '127.0.0.1');
+  // The recorder notes every (operationId, status) the app produces, for the coverage gate.
+  const server = createServer(withCoverageRecorder(app)).listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
