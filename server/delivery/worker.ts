@@ -60,6 +60,7 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
   let pumpQueued = false;
   let wakeTimer: unknown = null;
   let lastPrune = Number.NEGATIVE_INFINITY;
+  let lastSweep = Number.NEGATIVE_INFINITY;
   let idleWaiters: Array<() => void> = [];
   let lastClaimWasEmpty = false;
 
@@ -86,6 +87,11 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
         lastPrune = now;
         const pruned = deliveries.prune(now - config.retentionMs);
         if (pruned.deliveries + pruned.events > 0) logger.info({ pruned }, 'pruned delivery records past retention');
+      }
+      if (now - lastSweep >= config.idlePollMs) {
+        lastSweep = now;
+        const cancelled = deliveries.cancelInactive(now);
+        if (cancelled > 0) logger.info({ cancelled }, 'cancelled the remaining retries of deliveries to disabled or deleted webhooks');
       }
       const free = config.concurrency - running.size;
       const claims = free > 0 ? deliveries.claimDue({ now, limit: free, perWebhook: config.perWebhookConcurrency, leaseMs }) : [];

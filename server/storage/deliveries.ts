@@ -91,10 +91,11 @@ export type DeliveryStore = {
   /**
    * Claims up to `limit` due deliveries of enabled, live webhooks, oldest due first, at most
    * `perWebhook` in flight per webhook (counting those already in flight), and marks them
-   * in_flight until `now + leaseMs`. Due deliveries of disabled or deleted webhooks are marked
-   * dead instead: their remaining retries are cancelled.
+   * in_flight until `now + leaseMs`.
    */
   claimDue(options: { now: number; limit: number; perWebhook: number; leaseMs: number }): Claim[];
+  /** Marks due deliveries of disabled or deleted webhooks dead: their remaining retries are cancelled. */
+  cancelInactive(now: number): number;
   /** Returns deliveries whose lease expired (their process died mid-attempt) to pending, due now. */
   reclaimExpired(now: number): number;
   /** Records the attempt and the delivery's next state, if the claim is still held. */
@@ -118,27 +119,27 @@ const PRUNE_BATCH = 2_000;
 export function createDeliveryStore(db: Database): DeliveryStore {
   const cancelInactive = db.prepare(`
     UPDATE deliveries SET status = 'dead', next_attempt_at = NULL, updated_at = @now
-    WHERE status IN ('pending', 'failed') AND next_attempt_at <= @now
-      AND webhook_id IN (SELECT id FROM webhooks WHERE enabled = 0 OR deleted_at IS NOT NULL)`);
-  const dueClaims = db.prepare<{ now: number; limit: number; perWebhook: number }, Omit<Claim, 'leaseUntil' | 'oneShot'> & { oneShot: number }>(`
-    WITH busy AS (
-      SELECT webhook_id, COUNT(*) AS n FROM deliveries WHERE status = 'in_flight' GROUP BY webhook_id
-    ), due AS (
-      SELECT d.id, d.webhook_id, d.next_attempt_at, d.rowid AS seq,
-             ROW_NUMBER() OVER (PARTITION BY d.webhook_id ORDER BY d.next_attempt_at, d.rowid) AS rank
-      FROM deliveries d
-      WHERE d.status IN ('pending', 'failed') AND d.next_attempt_at <= @now
-    )
+    WHERE webhook_id IN (SELECT id FROM webhooks WHERE enabled = 0 OR deleted_at IS NOT NULL)
+      AND status IN ('pending', 'failed') AND next_attempt_at <= @now`);
+  // Claiming goes webhook by webhook through (webhook_id, next_attempt_at): its cost follows the
+  // number of live webhooks and the claims made, not the size of the backlog.
+  const webhooksWithDue = db.prepare<{ now: number }, { id: string }>(`
+    SELECT w.id FROM webhooks w
+    WHERE w.enabled = 1 AND w.deleted_at IS NULL
+      AND EXISTS (SELECT 1 FROM deliveries d WHERE d.webhook_id = w.id AND d.status IN ('pending', 'failed') AND d.next_attempt_at <= @now)`);
+  const inFlightByWebhook = db.prepare<[], { webhook_id: string; n: number }>(
+    "SELECT webhook_id, COUNT(*) AS n FROM deliveries WHERE status = 'in_flight' GROUP BY webhook_id",
+  );
+  type DueRow = Omit<Claim, 'leaseUntil' | 'oneShot'> & { oneShot: number; dueAt: number; seq: number };
+  const dueOfWebhook = db.prepare<{ webhookId: string; now: number; limit: number }, DueRow>(`
     SELECT d.id AS deliveryId, d.event_id AS eventId, d.event_type AS eventType, d.webhook_id AS webhookId,
            w.url AS url, e.payload AS payload, d.attempt_count + 1 AS attemptNumber,
-           d.attempt_count AS attemptsMade, d.one_shot AS oneShot
-    FROM due
-    JOIN deliveries d ON d.id = due.id
+           d.attempt_count AS attemptsMade, d.one_shot AS oneShot, d.next_attempt_at AS dueAt, d.rowid AS seq
+    FROM deliveries d
     JOIN webhooks w ON w.id = d.webhook_id
     JOIN events e ON e.id = d.event_id
-    LEFT JOIN busy ON busy.webhook_id = due.webhook_id
-    WHERE due.rank <= @perWebhook - COALESCE(busy.n, 0)
-    ORDER BY due.next_attempt_at, due.seq
+    WHERE d.webhook_id = @webhookId AND d.status IN ('pending', 'failed') AND d.next_attempt_at <= @now
+    ORDER BY d.next_attempt_at, d.rowid
     LIMIT @limit`);
   const markInFlight = db.prepare(
     "UPDATE deliveries SET status = 'in_flight', lease_until = @leaseUntil, next_attempt_at = NULL, updated_at = @now WHERE id = @id",
@@ -213,10 +214,17 @@ export function createDeliveryStore(db: Database): DeliveryStore {
 
   const claimDue = db.transaction((options: { now: number; limit: number; perWebhook: number; leaseMs: number }): Claim[] => {
     const { now, limit, perWebhook, leaseMs } = options;
-    cancelInactive.run({ now });
     if (limit <= 0) return [];
+    const busy = new Map(inFlightByWebhook.all().map((r) => [r.webhook_id, r.n]));
+    const due: DueRow[] = [];
+    for (const { id } of webhooksWithDue.all({ now })) {
+      const room = Math.min(limit, perWebhook - (busy.get(id) ?? 0));
+      if (room > 0) due.push(...dueOfWebhook.all({ webhookId: id, now, limit: room }));
+    }
+    // Oldest due first across webhooks; each webhook already holds no more than its room.
+    due.sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
     const leaseUntil = now + leaseMs;
-    return dueClaims.all({ now, limit, perWebhook }).map((row) => {
+    return due.slice(0, limit).map(({ dueAt: _dueAt, seq: _seq, ...row }) => {
       markInFlight.run({ id: row.deliveryId, leaseUntil, now });
       return { ...row, oneShot: row.oneShot === 1, leaseUntil };
     });
@@ -267,6 +275,7 @@ export function createDeliveryStore(db: Database): DeliveryStore {
 
   return {
     claimDue: (options) => claimDue.immediate(options),
+    cancelInactive: (now) => cancelInactive.run({ now }).changes,
     reclaimExpired: (now) => reclaim.run({ now }).changes,
     finishAttempt: (claim, attempt, result) => finishAttempt.immediate(claim, attempt, result),
     nextWakeAt(now) {

@@ -115,6 +115,7 @@ describe('claimDue', () => {
     t.setWebhook(disabled, { enabled: false });
     t.setWebhook(deleted, { deleted: true });
     expect(t.claim()).toEqual([]);
+    expect(t.store.cancelInactive(t.clock.now())).toBe(2);
     for (const [webhook, id] of [[disabled, ids[0]!], [deleted, ids[1]!]] as const) {
       expect(t.store.get(webhook, id)).toMatchObject({ status: 'dead', next_attempt_at: null, attempt_count: 0 });
     }
