@@ -120,8 +120,6 @@ export function parseWebhookEvent(body: RawBody): WebhookEvent {
  * ```
  */
 export function verifyWebhook(options: VerifyWebhookOptions): WebhookEvent {
-  const { body, headers } = options;
-  assertRawBody(body);
-  verifySignature({ ...options, signatureHeader: getHeader(headers, 'anchor-signature') });
-  return parseWebhookEvent(body);
+  verifySignature({ ...options, signatureHeader: getHeader(options.headers, 'anchor-signature') });
+  return parseWebhookEvent(options.body);
 }
