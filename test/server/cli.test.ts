@@ -1,0 +1,147 @@
+/**
+ * The `anchor-webhooks` executable, spawned as a user runs it: `keys create`, and `serve`
+ * printing the key on first start, honouring ANCHOR_API_KEY, refusing bad configuration
+ * and stopping cleanly on SIGTERM. Temp databases, 127.0.0.1 and port 0 only.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../server/bin.mjs', import.meta.url));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+let dir: string;
+let children: ChildProcess[] = [];
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'anchor-cli-'));
+});
+afterEach(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children = [];
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The environment without any of the caller's ANCHOR_* settings, plus `extra`. */
+function env(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ANCHOR_') && !['PORT', 'HOST', 'LOG_LEVEL'].includes(name)));
+  return { ...clean, ANCHOR_DB: join(dir, 'anchor.sqlite'), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...extra };
+}
+
+function cli(args: string[], extra: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { env: env(extra), encoding: 'utf8', timeout: 30_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+type Serving = { child: ChildProcess; output: () => string; url: string; exited: Promise<number | null> };
+
+/** Starts `serve` and waits for the banner. */
+async function serve(extra: Record<string, string> = {}): Promise<Serving> {
+  const child = spawn(process.execPath, [BIN, 'serve'], { env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 45_000);
+    const check = () => {
+      const match = /Database: .+\n/.test(output) && /API:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
+  });
+  return { child, output: () => output, url, exited };
+}
+
+async function stop(serving: Serving): Promise<number | null> {
+  serving.child.kill('SIGTERM');
+  return serving.exited;
+}
+
+const listWith = (url: string, apiKey: string) => fetch(`${url}/v1/webhooks`, { headers: { 'anchor-api-key': apiKey } });
+
+describe('anchor-webhooks keys create', () => {
+  it('creates a project and a key, or a key for an existing project; an unknown project is an error', () => {
+    const first = cli(['keys', 'create']);
+    expect(first.code, first.stderr).toBe(0);
+    const created = JSON.parse(first.stdout) as { project_id: string; api_key: string };
+    expect(Object.keys(created)).toEqual(['project_id', 'api_key']);
+    expect(created.project_id).toMatch(UUID);
+    expect(created.api_key).toMatch(/^anc_[A-Za-z0-9_-]{43}$/);
+
+    const second = cli(['keys', 'create', '--project', created.project_id]);
+    expect(second.code, second.stderr).toBe(0);
+    const more = JSON.parse(second.stdout) as { project_id: string; api_key: string };
+    expect(more.project_id).toBe(created.project_id);
+    expect(more.api_key).not.toBe(created.api_key);
+
+    const unknown = cli(['keys', 'create', '--project', '5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/No project 5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197/);
+    expect(unknown.stdout).toBe('');
+
+    expect(cli(['keys', 'create', '--project', 'not-a-uuid']).code).toBe(2);
+    const usage = cli(['keys']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/Usage: anchor-webhooks keys create/);
+  });
+});
+
+describe('anchor-webhooks serve', () => {
+  it('first start prints a working key once, with the API and docs URLs; stops on SIGTERM; the key survives a restart', async () => {
+    const first = await serve({ LOG_LEVEL: 'info' });
+    const apiKey = /API key:\s+(anc_\S+)/.exec(first.output())?.[1];
+    expect(apiKey, first.output()).toBeDefined();
+    expect(first.output()).toMatch(new RegExp(`Docs:\\s+${first.url}/docs`));
+    expect((await listWith(first.url, apiKey!)).status).toBe(200);
+    expect((await listWith(first.url, 'anc_wrong')).status).toBe(401);
+    const health = await fetch(`${first.url}/healthz`);
+    expect(await health.json()).toEqual({ status: 'ok' });
+
+    // A key minted by the CLI while the server runs works at once.
+    const minted = JSON.parse(cli(['keys', 'create']).stdout) as { api_key: string };
+    expect((await listWith(first.url, minted.api_key)).status).toBe(200);
+
+    expect(await stop(first)).toBe(0);
+    expect(first.output()).toMatch(/"msg":"stopped"/);
+    // The key appears once in the output: in the banner, never in a log line.
+    expect(first.output().split('\n').filter((line) => line.includes(apiKey!)).every((line) => !line.startsWith('{'))).toBe(true);
+
+    const second = await serve({ LOG_LEVEL: 'info' });
+    expect(second.output()).not.toMatch(/anc_/);
+    expect(second.output()).toMatch(/API key:\s+\(created on first start/);
+    expect((await listWith(second.url, apiKey!)).status).toBe(200);
+    expect(await stop(second)).toBe(0);
+  }, 90_000);
+
+  it('ANCHOR_API_KEY makes that key work for the default project, without printing it', async () => {
+    const apiKey = 'local-dev-key-0123456789abcdef';
+    const running = await serve({ ANCHOR_API_KEY: apiKey });
+    expect(running.output()).toMatch(/API key:\s+\(from ANCHOR_API_KEY\)/);
+    expect(running.output()).not.toContain(apiKey);
+    expect((await listWith(running.url, apiKey)).status).toBe(200);
+    expect(await stop(running)).toBe(0);
+  }, 60_000);
+
+  it('ANCHOR_ALLOW_PRIVATE_TARGETS prints a warning', async () => {
+    const running = await serve({ ANCHOR_ALLOW_PRIVATE_TARGETS: '1', LOG_LEVEL: 'info' });
+    expect(running.output()).toMatch(/WARNING:\s+ANCHOR_ALLOW_PRIVATE_TARGETS is on/);
+    expect(await stop(running)).toBe(0);
+  }, 60_000);
+
+  it('refuses invalid configuration with a message naming each variable', () => {
+    const result = cli(['serve'], { PORT: 'eighty', ANCHOR_VALIDATE_RESPONSES: 'maybe', ANCHOR_SECRET_KEY: 'short' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/PORT="eighty": expected a port number/);
+    expect(result.stderr).toMatch(/ANCHOR_VALIDATE_RESPONSES="maybe": expected true\/false/);
+    expect(result.stderr).toMatch(/ANCHOR_SECRET_KEY: expected 64 hex characters/);
+    expect(result.stderr).not.toContain('short');
+  });
+});

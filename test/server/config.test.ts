@@ -1,0 +1,64 @@
+/** Configuration comes from the environment only; bad values fail start-up with every problem named. */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.js';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      dbPath: './data/anchor.sqlite',
+      apiKey: undefined,
+      secretKey: undefined,
+      validateResponses: true,
+      allowPrivateTargets: false,
+      rateLimitPerSecond: 100,
+      rateLimitBurst: 200,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const key = 'ab'.repeat(32);
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '::1',
+      ANCHOR_DB: ':memory:',
+      ANCHOR_API_KEY: 'local-dev-key-0123456789',
+      ANCHOR_SECRET_KEY: key,
+      ANCHOR_VALIDATE_RESPONSES: 'false',
+      ANCHOR_ALLOW_PRIVATE_TARGETS: '1',
+      ANCHOR_RATE_LIMIT_PER_SECOND: '0',
+      LOG_LEVEL: 'DEBUG',
+    });
+    expect(config).toMatchObject({ port: 0, host: '::1', dbPath: ':memory:', apiKey: 'local-dev-key-0123456789', validateResponses: false, allowPrivateTargets: true, rateLimitPerSecond: 0, logLevel: 'debug' });
+    expect(config.secretKey?.toString('hex')).toBe(key);
+    expect(loadConfig({ ANCHOR_RATE_LIMIT_PER_SECOND: '5' }).rateLimitBurst).toBe(10);
+    expect(loadConfig({ ANCHOR_RATE_LIMIT_PER_SECOND: '5', ANCHOR_RATE_LIMIT_BURST: '7' }).rateLimitBurst).toBe(7);
+  });
+
+  it('reports every invalid value at once, and never echoes a secret', () => {
+    const attempt = () =>
+      loadConfig({
+        PORT: '70000',
+        ANCHOR_API_KEY: 'short key',
+        ANCHOR_SECRET_KEY: 'not-hex-but-secret',
+        ANCHOR_VALIDATE_RESPONSES: 'sometimes',
+        ANCHOR_ALLOW_PRIVATE_TARGETS: 'perhaps',
+        ANCHOR_RATE_LIMIT_PER_SECOND: '-1',
+        LOG_LEVEL: 'loud',
+      });
+    expect(attempt).toThrow(ConfigError);
+    let message = '';
+    try {
+      attempt();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const name of ['PORT', 'ANCHOR_API_KEY', 'ANCHOR_SECRET_KEY', 'ANCHOR_VALIDATE_RESPONSES', 'ANCHOR_ALLOW_PRIVATE_TARGETS', 'ANCHOR_RATE_LIMIT_PER_SECOND', 'LOG_LEVEL']) {
+      expect(message).toContain(name);
+    }
+    expect(message).not.toContain('not-hex-but-secret');
+    expect(message).not.toContain('short key');
+  });
+});

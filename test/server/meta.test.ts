@@ -1,0 +1,83 @@
+/** The routes beside the API: health, docs, the public spec; and problem+json (never HTML) off the API's routes. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { createBundleValidator } from '../support/ajv.js';
+import { loadBundle } from '../support/spec.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const spec = loadBundle('full');
+const isProblem = createBundleValidator(spec).schema('Problem');
+
+let dir: string;
+let t: TestApp;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'anchor-meta-'));
+  t = await startTestApp({ deps: { docsFile: join(dir, 'index.html') } });
+});
+afterEach(async () => {
+  await t.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('meta routes', () => {
+  it('/healthz answers 200 JSON without a key', async () => {
+    const res = await fetch(`${t.baseUrl}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('/openapi.json and /openapi.yaml serve the public bundle, without internal operations', async () => {
+    const json = await fetch(`${t.baseUrl}/openapi.json`);
+    expect(json.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = await json.json();
+    expect(body).toEqual(loadBundle('public'));
+    expect(JSON.stringify(body)).not.toContain('publishEvent');
+
+    const yaml = await fetch(`${t.baseUrl}/openapi.yaml`);
+    expect(yaml.headers.get('content-type')).toMatch(/^application\/yaml/);
+    expect(parse(await yaml.text())).toEqual(body);
+  });
+
+  it('/docs serves the built page, or a 503 problem saying how to build it', async () => {
+    const missing = await fetch(`${t.baseUrl}/docs`);
+    expect(missing.status).toBe(503);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await missing.json()).detail).toMatch(/npm run docs/);
+
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Anchor Webhooks API</title>');
+    const built = await fetch(`${t.baseUrl}/docs`);
+    expect(built.status).toBe(200);
+    expect(built.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await built.text()).toContain('Anchor Webhooks API');
+  });
+});
+
+describe('off the API routes', () => {
+  it.each(['/nope', '/v1', '/v1/webhooks/wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y/nope', '/V1/webhooks', '/docs/x'])('%s is a problem+json 404, key or not', async (path) => {
+    for (const headers of [{}, { 'anchor-api-key': t.apiKey }] as Array<Record<string, string>>) {
+      const res = await fetch(`${t.baseUrl}${path}`, { headers });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const body = await res.json();
+      expect(isProblem(body)).toBe(true);
+      expect(body.code).toBe('not_found');
+    }
+  });
+
+  it.each([
+    ['PUT', '/v1/webhooks', 'GET, POST'],
+    ['POST', '/v1/webhooks/wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y', 'GET, PATCH, DELETE'],
+    ['GET', '/v1/webhooks/wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y/rotate-secret', 'POST'],
+    ['DELETE', '/v1/webhook-event-types', 'GET'],
+  ])('%s %s is 405 method_not_allowed with Allow: %s', async (method, path, allow) => {
+    const res = await fetch(`${t.baseUrl}${path}`, { method, headers: { 'anchor-api-key': t.apiKey } });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')?.split(', ').sort()).toEqual(allow.split(', ').sort());
+    const body = await res.json();
+    expect(isProblem(body)).toBe(true);
+    expect(body).toMatchObject({ code: 'method_not_allowed', status: 405 });
+  });
+});
