@@ -27,7 +27,10 @@ export function dashboardClient(apiKey: string, baseUrl = window.location.origin
 
 /** One sentence for a failed call: the problem's `detail`, or why the server could not be reached. */
 export function describeError(error: unknown): string {
-  if (error instanceof AnchorApiError) return error.detail;
+  if (error instanceof AnchorApiError) {
+    // Not the API speaking (a proxy's page, an empty 502): its body is no message for a person.
+    return error.code === 'unexpected_response' ? `The server answered HTTP ${error.status} without a problem body.` : error.detail;
+  }
   if (error instanceof TypeError) return `Could not reach the server (${error.message}). Is it still running?`;
   return error instanceof Error ? error.message : String(error);
 }

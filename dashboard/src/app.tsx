@@ -39,16 +39,18 @@ export function App() {
     [apiKey],
   );
 
-  // A new screen: move focus to it, so keyboard and screen-reader users start at its top.
+  // A new screen (or signing in): move focus to its heading, so keyboard and screen-reader
+  // users start at its top. Not on the first load: the browser's own start is fine there.
   const firstRender = useRef(true);
   useEffect(() => {
     if (firstRender.current) {
       firstRender.current = false;
       return;
     }
-    document.querySelector<HTMLElement>('main h1')?.setAttribute('tabindex', '-1');
-    document.querySelector<HTMLElement>('main h1')?.focus();
-  }, [route.name, route.name === 'deliveries' ? route.webhookId : '']);
+    const heading = document.querySelector<HTMLElement>('main h1');
+    heading?.setAttribute('tabindex', '-1');
+    heading?.focus();
+  }, [route.name, route.name === 'deliveries' ? route.webhookId : '', apiKey]);
 
   if (!session) {
     return (

@@ -29,6 +29,6 @@ export function fieldErrorsOf<F extends string>(error: unknown, fields: readonly
     }
   }
   // The detail sums up every issue (and covers those no field shows).
-  result.form = error.detail;
+  result.form = describeError(error);
   return result;
 }

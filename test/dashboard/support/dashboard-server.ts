@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { startServer, type RunningServer } from '../../../server/commands/serve.js';
+import { defaultConfig } from '../../../server/config.js';
+import { loadDeliveryConfig } from '../../../server/delivery/config.js';
+import { deliveryService } from '../../../server/delivery/service.js';
+import type { Resolver } from '../../../server/url-policy/types.js';
+import { repoRoot } from '../../support/spec.js';
+
+/** Builds the dashboard unless dist/dashboard-app already matches its sources (the build stamps its inputs). */
+export function buildDashboard(): void {
+  execFileSync(process.execPath, [join(repoRoot, 'dashboard/build.mjs'), '--if-stale'], { cwd: repoRoot, stdio: 'pipe' });
+}
+
+/** Webhooks in these tests point at 127.0.0.1 literals: any name lookup is a bug. */
+const noDns: Resolver = async (hostname) => {
+  throw Object.assign(new Error(`no DNS in tests (${hostname})`), { code: 'ENOTFOUND' });
+};
+
+export type DashboardServer = {
+  url: string;
+  apiKey: string;
+  /** A second project, so tests do not see each other's webhooks. */
+  newProjectKey(): string;
+  close(): Promise<void>;
+};
+
+/**
+ * The reference server as `anchor-webhooks serve` runs it (createApp, the delivery worker, a real
+ * clock) on 127.0.0.1, on a file database in a temp folder, with private targets allowed.
+ */
+export async function startDashboardServer(options: { retrySchedule: string }): Promise<DashboardServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'anchor-dashboard-e2e-'));
+  const apiKey = `dash_e2e_${Date.now()}_key`;
+  const config = defaultConfig({
+    host: '127.0.0.1',
+    port: 0,
+    dbPath: join(dir, 'anchor.sqlite'),
+    apiKey,
+    allowPrivateTargets: true,
+    logLevel: 'silent',
+  });
+  const delivery = deliveryService(loadDeliveryConfig({ ANCHOR_RETRY_SCHEDULE: options.retrySchedule, ANCHOR_DELIVERY_TIMEOUT_MS: '5000' }));
+  let running: RunningServer;
+  try {
+    running = await startServer(config, {
+      logger: pino({ level: 'silent' }),
+      resolver: noDns,
+      services: [delivery.factory],
+      delivery: delivery.appDeps,
+      print: () => {},
+    });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const { stores } = running.context;
+  return {
+    url: running.url,
+    apiKey,
+    newProjectKey: () => stores.projects.createApiKey(stores.projects.create({ name: 'Keyboard test' })),
+    async close() {
+      await running.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
