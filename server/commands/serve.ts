@@ -127,6 +127,7 @@ function banner(url: string, credentials: Credentials, config: Config): string {
     'Anchor Webhooks reference server',
     `  API:      ${url}`,
     `  Docs:     ${url}/docs`,
+    `  Dashboard: ${url}/dashboard`,
     `  Spec:     ${url}/openapi.json`,
     `  Project:  ${credentials.projectId}`,
     `  API key:  ${key}`,

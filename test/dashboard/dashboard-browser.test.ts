@@ -93,7 +93,7 @@ describe.skipIf(skip)('the dashboard in headless Chromium against the reference 
       { timeout, polling: 50 },
     );
 
-  it('runs the whole flow: key, create (secret once), test event failing then retried live, attempts, redeliver, rotate, delete', async () => {
+  it('runs the whole flow: key, create (secret once), test event failing then retried live, attempts, redeliver, rotate, edit, disable/enable, delete', async () => {
     page = await openPage();
     let loads = 0;
     page.on('load', () => loads++);
@@ -202,6 +202,20 @@ describe.skipIf(skip)('the dashboard in headless Chromium against the reference 
     await page.getByRole('button', { name: /hide the secret/ }).click();
     expect(await page.content()).not.toContain(rotated);
 
+    // Edit (only what changed is sent), then disable and enable again.
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.locator('form.webhook-form');
+    await edit.getByRole('textbox', { name: /Description/ }).fill('Edited in the dashboard');
+    await edit.getByRole('checkbox', { name: /^session\.failed/ }).check();
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await card.getByText('Edited in the dashboard').waitFor();
+    await expect(textOf(card.getByRole('list', { name: 'Subscribed events' }))).resolves.toContain('session.failed');
+    await card.getByRole('button', { name: 'Disable' }).click();
+    await card.getByText('disabled by hand').waitFor();
+    await card.getByRole('button', { name: 'Enable' }).click();
+    await card.locator('.badge-enabled').waitFor();
+    expect(await card.getByText('disabled by hand').count()).toBe(0);
+
     // 7. Delete, after a confirmation whose default is Cancel.
     await card.getByRole('button', { name: 'Delete' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete this webhook?' });
@@ -278,6 +292,15 @@ describe.skipIf(skip)('the dashboard in headless Chromium against the reference 
       await page.reload();
       await showing('101–120 of 120 deliveries');
       expect(await page.getByRole('combobox', { name: 'Status' }).inputValue()).toBe('dead');
+
+      // At the limit of 5, the count says so and New webhook is off.
+      for (let i = 2; i <= 5; i++) {
+        const { response } = await api.POST('/v1/webhooks', { body: { url: `${bulkReceiver.url}?n=${i}`, subscribed_events: ['task.failed'] } });
+        expect(response.status).toBe(201);
+      }
+      await page.getByRole('link', { name: '← Webhooks' }).click();
+      await page.getByTestId('webhook-count').filter({ hasText: '5 of 5 webhooks used: delete one to add another.' }).waitFor();
+      expect(await page.getByRole('button', { name: 'New webhook' }).isDisabled()).toBe(true);
       expect(consoleErrors).toEqual([]);
     } finally {
       await bulkReceiver.close();
