@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { operations } from '../../generated/schema.js';
 import type { DeliveryStatus, EventType } from './api.js';
 
 export const BASE = '/dashboard';
 
-export type DeliveryQuery = { status?: DeliveryStatus; event_type?: EventType; offset?: number; limit?: number };
+/** The part of listWebhookEvents' query the deliveries screen keeps in its URL. */
+export type DeliveryQuery = Pick<NonNullable<operations['listWebhookEvents']['parameters']['query']>, 'status' | 'event_type' | 'offset' | 'limit'>;
 
 export type Route =
   | { name: 'webhooks' }

@@ -242,7 +242,7 @@ export function DeliveriesScreen({ webhookId, query }: Props) {
                     <td data-label="Status">
                       <StatusChip status={delivery.status} />
                     </td>
-                    <td data-label="Event">
+                    <td data-label="Event" id={`event-${delivery.id}`}>
                       <code>{delivery.event_type}</code>
                       <span class="muted small"> {delivery.event_id}</span>
                     </td>
@@ -255,7 +255,7 @@ export function DeliveriesScreen({ webhookId, query }: Props) {
                     </td>
                     <td data-label="Next attempt">{delivery.next_attempt_at ? relativeTime(delivery.next_attempt_at) : '—'}</td>
                     <td>
-                      <button type="button" aria-expanded={open} aria-controls={detailId} onClick={() => toggle(delivery.id)}>
+                      <button type="button" aria-expanded={open} aria-controls={detailId} aria-describedby={`event-${delivery.id}`} onClick={() => toggle(delivery.id)}>
                         {open ? 'Hide attempts' : 'Show attempts'}
                       </button>
                     </td>

@@ -13,7 +13,7 @@ type Pending = { kind: 'delete' | 'rotate'; webhook: Webhook } | null;
 
 const DISABLED_REASONS: Record<NonNullable<Webhook['disabled_reason']>, string> = {
   manual: 'disabled by hand',
-  endpoint_failing: 'disabled automatically: every delivery failed for 5 days',
+  endpoint_failing: 'disabled automatically: its deliveries kept failing; enable it once the receiver is fixed',
 };
 
 /** The project's webhooks: list, create, edit, enable/disable, rotate, delete. */
@@ -233,19 +233,19 @@ export function WebhooksScreen() {
                 </p>
               )}
               <div class="actions">
-                <a class="button" href={deliveriesPath(webhook.id)} onClick={onLinkClick}>
+                <a class="button" href={deliveriesPath(webhook.id)} onClick={onLinkClick} aria-describedby={`card-${webhook.id}`}>
                   Deliveries
                 </a>
-                <button type="button" onClick={() => setMode({ kind: 'edit', id: webhook.id })} disabled={!eventTypes}>
+                <button type="button" onClick={() => setMode({ kind: 'edit', id: webhook.id })} disabled={!eventTypes} aria-describedby={`card-${webhook.id}`}>
                   Edit
                 </button>
-                <button type="button" onClick={() => setEnabled(webhook, !webhook.enabled)}>
+                <button type="button" onClick={() => setEnabled(webhook, !webhook.enabled)} aria-describedby={`card-${webhook.id}`}>
                   {webhook.enabled ? 'Disable' : 'Enable'}
                 </button>
-                <button type="button" onClick={() => setPending({ kind: 'rotate', webhook })}>
+                <button type="button" onClick={() => setPending({ kind: 'rotate', webhook })} aria-describedby={`card-${webhook.id}`}>
                   Rotate secret
                 </button>
-                <button type="button" class="danger" onClick={() => setPending({ kind: 'delete', webhook })}>
+                <button type="button" class="danger" onClick={() => setPending({ kind: 'delete', webhook })} aria-describedby={`card-${webhook.id}`}>
                   Delete
                 </button>
               </div>
