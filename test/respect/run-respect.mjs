@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+// `npm run test:respect`: runs every Arazzo workflow in openapi/arazzo/ with `redocly respect`
+// against a fresh reference server. Everything stays on 127.0.0.1:
+//   1. a webhook receiver on a free port (`/hook` answers 200 at once, `/slow` after SLOW_MS);
+//   2. `node server/bin.mjs serve` on a free port (PORT=0, read back from its banner) with a
+//      temporary database, a known API key and ANCHOR_ALLOW_PRIVATE_TARGETS=1 so webhooks
+//      may point at the receiver;
+//   3. `redocly respect` over all workflow files, with `--server anchor=<url>` and the key and
+//      receiver URL as `--input`; respect checks each response's status, content type and
+//      schema against generated/openapi.json, plus each step's successCriteria;
+//   4. the server is stopped by its PID (SIGTERM) and must exit cleanly.
+// Exits non-zero when any workflow fails or the server misbehaves. Extra arguments go to
+// respect, e.g. `npm run test:respect -- --verbose`; ARAZZO_DIR runs the workflows of
+// another folder (used to show that a broken workflow or server fails the run).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const WORKFLOW_DIR = process.env.ARAZZO_DIR ?? join(root, 'openapi/arazzo');
+const SOURCE_NAME = 'anchor';
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 20_000;
+const RESPECT_TIMEOUT_MS = 300_000;
+// Long enough that a delivery is still in flight when the next step asks to redeliver it.
+const SLOW_MS = 1_500;
+
+const say = (line) => process.stdout.write(`[respect] ${line}\n`);
+
+/** A loopback webhook receiver that counts what it gets. */
+async function startReceiver() {
+  const received = { hook: 0, slow: 0, other: 0 };
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.url === '/hook') {
+        received.hook++;
+        res.writeHead(200).end('ok');
+      } else if (req.url === '/slow') {
+        received.slow++;
+        setTimeout(() => res.writeHead(200).end('ok'), SLOW_MS);
+      } else {
+        received.other++;
+        res.writeHead(404).end('no such hook');
+      }
+    });
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    received,
+    close: () => new Promise((done) => server.close(done)),
+  };
+}
+
+/** Starts `anchor-webhooks serve` and resolves once its banner names the URL it listens on. */
+function startServer(env) {
+  const child = spawn(process.execPath, [join(root, 'server/bin.mjs'), 'serve'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise((done) => child.once('exit', (code, signal) => done({ code, signal })));
+  const ready = new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /API:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited during start-up (code ${code}, signal ${signal})`));
+    });
+  });
+  return { child, ready, exited, output: () => output };
+}
+
+/** SIGTERM to the server's PID; SIGKILL if it has not exited in time. Resolves with how it ended. */
+async function stopServer(server) {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return server.exited;
+  process.kill(server.child.pid, 'SIGTERM');
+  const timer = setTimeout(() => process.kill(server.child.pid, 'SIGKILL'), STOP_TIMEOUT_MS);
+  const result = await server.exited;
+  clearTimeout(timer);
+  return result;
+}
+
+function runRespect(files, args) {
+  const child = spawn(join(root, 'node_modules/.bin/redocly'), ['respect', ...files, ...args], {
+    cwd: root,
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Redocly's boxed Node 20 end-of-life banner is not about the workflows.
+  const relay = (stream, target) => {
+    let pending = '';
+    stream.on('data', (chunk) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop();
+      for (const line of lines) if (!/[║╔╚]/.test(line)) target.write(`${line}\n`);
+    });
+    stream.on('end', () => pending && target.write(pending));
+  };
+  relay(child.stdout, process.stdout);
+  relay(child.stderr, process.stderr);
+  const timer = setTimeout(() => child.kill('SIGKILL'), RESPECT_TIMEOUT_MS);
+  return new Promise((done) =>
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      done(code ?? (signal ? 1 : 0));
+    }),
+  );
+}
+
+async function main() {
+  const files = readdirSync(WORKFLOW_DIR)
+    .filter((name) => name.endsWith('.arazzo.yaml'))
+    .sort()
+    .map((name) => join(WORKFLOW_DIR, name));
+  if (files.length === 0) throw new Error(`no *.arazzo.yaml files in ${WORKFLOW_DIR}`);
+  // `--server anchor=<loopback url>` is what keeps respect off the spec's production server:
+  // a workflow with any other source description would not be redirected, so none may run.
+  for (const file of files) {
+    const names = (parse(readFileSync(file, 'utf8')).sourceDescriptions ?? []).map((source) => source.name);
+    if (names.length === 0 || names.some((name) => name !== SOURCE_NAME)) {
+      throw new Error(`${file}: every sourceDescription must be named "${SOURCE_NAME}" (found ${JSON.stringify(names)}), so --server points it at the local server`);
+    }
+  }
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'anchor-respect-'));
+  const apiKey = `anc_respect_${randomBytes(16).toString('hex')}`;
+  const receiver = await startReceiver();
+  const server = startServer({
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ANCHOR_DB: join(dataDir, 'anchor.sqlite'),
+    ANCHOR_API_KEY: apiKey,
+    ANCHOR_ALLOW_PRIVATE_TARGETS: '1',
+    ANCHOR_VALIDATE_RESPONSES: 'true',
+    LOG_LEVEL: 'warn',
+  });
+  let status = 1;
+  try {
+    const url = await server.ready;
+    say(`server ${url} (pid ${server.child.pid}), receiver ${receiver.url}, ${files.length} workflow file(s)`);
+    const inputs = JSON.stringify({ apiKey, hookUrl: `${receiver.url}/hook`, slowHookUrl: `${receiver.url}/slow` });
+    status = await runRespect(files, ['--server', `${SOURCE_NAME}=${url}`, '--input', inputs, ...process.argv.slice(2)]);
+  } catch (error) {
+    process.stderr.write(`[respect] ${error.message}\n${server.output()}\n`);
+  } finally {
+    const { code, signal } = await stopServer(server);
+    await receiver.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    say(`receiver got ${receiver.received.hook} delivery(ies) on /hook, ${receiver.received.slow} on /slow, ${receiver.received.other} elsewhere`);
+    if (code !== 0) {
+      process.stderr.write(`[respect] the server did not exit cleanly after SIGTERM (code ${code}, signal ${signal}):\n${server.output()}\n`);
+      status ||= 1;
+    } else if (/"level":(50|60)/.test(server.output())) {
+      process.stderr.write(`[respect] the server logged errors:\n${server.output()}\n`);
+      status ||= 1;
+    }
+  }
+  say(status === 0 ? 'all workflows passed' : 'FAILED');
+  process.exit(status);
+}
+
+main().catch((error) => {
+  process.stderr.write(`[respect] ${error instanceof Error ? error.message : error}\n`);
+  process.exit(1);
+});
