@@ -36,6 +36,14 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
     return verdict.url;
   }
 
+  // Expired idempotency records are ignored by lookups and deleted here, at most once a minute.
+  let sweptAt = -Infinity;
+  function sweepIdempotency(now: number): void {
+    if (now - sweptAt < 60_000) return;
+    sweptAt = now;
+    stores.idempotency.sweep(now);
+  }
+
   function replayOrReject(projectId: string, key: string, requestHash: string): { status: number; body: CreatedWebhook } | undefined {
     const stored = stores.idempotency.find(projectId, key, clock.now());
     if (!stored) return undefined;
@@ -53,6 +61,7 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
     ): Promise<{ status: number; body: CreatedWebhook; replayed: boolean }> {
       const requestHash = idempotencyKey ? hashRequest(request) : '';
       if (idempotencyKey) {
+        sweepIdempotency(clock.now());
         const replay = replayOrReject(projectId, idempotencyKey, requestHash);
         if (replay) return { ...replay, replayed: true };
       }

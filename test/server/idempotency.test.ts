@@ -64,6 +64,15 @@ describe('Idempotency-Key', () => {
     expect(await count()).toBe(2);
   });
 
+  it('expired records are deleted, not just ignored', async () => {
+    await t.client.POST('/v1/webhooks', { body: newWebhook(), params: withKey('old-1') });
+    await t.client.POST('/v1/webhooks', { body: newWebhook(), params: withKey('old-2') });
+    t.clock.advance(25 * 60 * 60 * 1000);
+    await t.client.POST('/v1/webhooks', { body: newWebhook(), params: withKey('fresh') });
+    const keys = (t.db.prepare('SELECT key FROM idempotency_keys').all() as Array<{ key: string }>).map((r) => r.key);
+    expect(keys).toEqual(['fresh']);
+  });
+
   it('a failed create is not recorded: after freeing a slot the same key succeeds', async () => {
     for (let i = 0; i < 5; i++) await t.client.POST('/v1/webhooks', { body: newWebhook() });
     const full = await t.client.POST('/v1/webhooks', { body: newWebhook(), params: withKey('retry-me') });
