@@ -74,7 +74,7 @@ export function WebhooksScreen() {
     const data = await throwOnError(
       client.POST('/v1/webhooks', {
         // A retry after a lost response gets this webhook and secret back instead of a second webhook.
-        params: { header: { 'Idempotency-Key': crypto.randomUUID() } },
+        params: { header: { 'Idempotency-Key': newIdempotencyKey() } },
         body: { url: values.url, subscribed_events: values.subscribed_events, ...(values.description !== null ? { description: values.description } : {}) },
       }),
     ).catch((error: unknown) => {
@@ -286,6 +286,16 @@ export function WebhooksScreen() {
       )}
     </main>
   );
+}
+
+/** A UUID v4. `crypto.randomUUID` exists only in secure contexts; a server on a LAN address over http is not one. */
+function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function focusCard(id: string) {
