@@ -38,5 +38,5 @@ describe('listen against the reference server', () => {
     );
     expect(delivery.status).toBe('succeeded');
     expect(delivery.attempts.map((a) => [a.status_code, a.response_excerpt])).toEqual([[200, 'ok\n']]);
-  });
+  }, 90_000);
 });

@@ -20,6 +20,8 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 const tmp = mkdtempSync(join(tmpdir(), 'anchor-package-'));
 const installed = join(tmp, 'node_modules/anchor-webhooks');
 const vector = loadVectors().find((v) => v.name === 'published')!;
+// tsc and child processes take seconds, and many more on a busy machine.
+const SLOW = 120_000;
 
 beforeAll(() => {
   execFileSync(process.execPath, [join(root, 'client/build.mjs'), '--out-dir', join(installed, 'dist')], { cwd: root, stdio: 'pipe' });
@@ -29,7 +31,7 @@ beforeAll(() => {
     symlinkSync(join(root, 'node_modules', dep), join(tmp, 'node_modules', dep), 'dir');
   }
   writeFileSync(join(tmp, 'package.json'), JSON.stringify({ name: 'user-app', private: true, type: 'module' }));
-}, 120_000);
+}, SLOW);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('package.json', () => {
@@ -83,7 +85,7 @@ console.log(JSON.stringify({ type: event.type, id: event.id, rejected, data, see
       seen: [{ url: '/v1/webhooks', key: 'ak_user', agent: expect.stringMatching(/^anchor-webhooks-client\//) }],
       deep: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
     });
-  });
+  }, SLOW);
 
   it('type-checks a user program against the emitted .d.ts files (types are real, not any)', () => {
     writeFileSync(
@@ -116,5 +118,5 @@ export async function main(raw: Buffer, headers: Record<string, string>): Promis
     const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], { cwd: tmp, encoding: 'utf8' });
     expect(`${result.stdout}${result.stderr}`).toBe('');
     expect(result.status).toBe(0);
-  });
+  }, SLOW);
 });

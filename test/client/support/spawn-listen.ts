@@ -51,7 +51,7 @@ export async function spawnListen(args: string[], env: NodeJS.ProcessEnv = {}): 
         const timer = setTimeout(() => {
           waiters.delete(check);
           reject(new Error(`no matching line; stdout so far:\n${stdoutLines.join('\n')}`));
-        }, 10_000);
+        }, 20_000);
         const check = () => {
           const line = stdoutLines.slice(from).find(match);
           if (line === undefined) return;
