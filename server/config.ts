@@ -29,33 +29,28 @@ const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info'
 /** Reads and checks every variable; all problems are reported at once. */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
-  const read = <T>(name: string, fallback: T, parse: (raw: string) => T | string): T => {
-    const raw = env[name];
+  /** `parse` returns the value, or a string saying what was expected. */
+  const read = <T extends number | boolean>(name: string, fallback: T, parse: (raw: string) => T | string): T => {
+    const raw = env[name]?.trim();
     if (raw === undefined || raw === '') return fallback;
-    const parsed = parse(raw.trim());
-    if (typeof parsed === 'string' && typeof fallback !== 'string') {
-      problems.push(`${name}=${JSON.stringify(raw)}: ${parsed}`);
-      return fallback;
-    }
-    return parsed as T;
-  };
-  const problem = (name: string, raw: string, message: string) => {
-    problems.push(`${name}=${JSON.stringify(raw)}: ${message}`);
+    const parsed = parse(raw);
+    if (typeof parsed !== 'string') return parsed;
+    problems.push(`${name}=${JSON.stringify(raw)}: ${parsed}`);
+    return fallback;
   };
 
   const port = read('PORT', 8080, (raw) => (/^\d{1,5}$/.test(raw) && Number(raw) <= 65535 ? Number(raw) : 'expected a port number 0-65535'));
   const host = env.HOST?.trim() || '127.0.0.1';
   const dbPath = env.ANCHOR_DB?.trim() || './data/anchor.sqlite';
 
+  // Never echo these two values: they are credentials.
   let apiKey: string | undefined;
   if (env.ANCHOR_API_KEY) {
     if (/^[\x21-\x7E]{16,256}$/.test(env.ANCHOR_API_KEY)) apiKey = env.ANCHOR_API_KEY;
     else problems.push('ANCHOR_API_KEY: expected 16 to 256 visible ASCII characters (no spaces)');
   }
-
   let secretKey: Buffer | undefined;
   if (env.ANCHOR_SECRET_KEY) {
-    // Never echo the value: it is a key.
     if (/^[0-9a-fA-F]{64}$/.test(env.ANCHOR_SECRET_KEY.trim())) secretKey = Buffer.from(env.ANCHOR_SECRET_KEY.trim(), 'hex');
     else problems.push('ANCHOR_SECRET_KEY: expected 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`');
   }
@@ -63,14 +58,16 @@ export function loadConfig(env: Env = process.env): Config {
   const validateResponses = read('ANCHOR_VALIDATE_RESPONSES', true, parseBoolean);
   const allowPrivateTargets = read('ANCHOR_ALLOW_PRIVATE_TARGETS', false, parseBoolean);
   const rateLimitPerSecond = read('ANCHOR_RATE_LIMIT_PER_SECOND', 100, parseNonNegativeNumber);
-  const rateLimitBurst = read('ANCHOR_RATE_LIMIT_BURST', Math.max(1, rateLimitPerSecond * 2), parseNonNegativeNumber);
-  if (rateLimitPerSecond > 0 && rateLimitBurst < 1) problem('ANCHOR_RATE_LIMIT_BURST', String(env.ANCHOR_RATE_LIMIT_BURST), 'must be at least 1');
+  const rateLimitBurst = read('ANCHOR_RATE_LIMIT_BURST', Math.max(1, rateLimitPerSecond * 2), (raw) => {
+    const value = parseNonNegativeNumber(raw);
+    return typeof value === 'number' && value < 1 ? 'must be at least 1' : value;
+  });
 
   let logLevel: LevelWithSilent = 'info';
   if (env.LOG_LEVEL) {
     const level = env.LOG_LEVEL.trim().toLowerCase() as LevelWithSilent;
     if (LOG_LEVELS.includes(level)) logLevel = level;
-    else problem('LOG_LEVEL', env.LOG_LEVEL, `expected one of ${LOG_LEVELS.join(', ')}`);
+    else problems.push(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)}: expected one of ${LOG_LEVELS.join(', ')}`);
   }
 
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);

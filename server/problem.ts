@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { components } from '../generated/schema.js';
 import { problemStatus, type ProblemCode } from './spec.js';
@@ -62,21 +62,23 @@ export function sendProblem(res: Response, error: ProblemError, instance: string
 
 /** Unknown routes: a problem, never Express's HTML page. */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new ProblemError('not_found', `No route ${req.method} ${req.path}.`));
+  next(notFound(req.method, req.path));
 };
+
+const notFound = (method: string, path: string) => new ProblemError('not_found', `No route ${method} ${path}.`);
 
 /** The one error middleware: every failure becomes problem+json with a spec `code`. */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    const problem = toProblem(err);
+    const problem = toProblem(err, req);
     if (problem.status >= 500) logger.error({ err: describeError(err), method: req.method, path: req.path }, 'request failed');
     sendProblem(res, problem, req.path);
   };
 }
 
 /** Maps errors from handlers, body-parser and express-openapi-validator to problems. */
-export function toProblem(err: unknown): ProblemError {
+export function toProblem(err: unknown, req: Pick<Request, 'method' | 'path'>): ProblemError {
   if (err instanceof ProblemError) return err;
   const e = (err ?? {}) as { status?: number; statusCode?: number; type?: string; message?: string; errors?: unknown; headers?: Record<string, string> };
   const status = e.status ?? e.statusCode;
@@ -92,7 +94,7 @@ export function toProblem(err: unknown): ProblemError {
     case 401:
       return new ProblemError('unauthorized', 'Missing or unknown anchor-api-key header.');
     case 404:
-      return new ProblemError('not_found', 'No such route.');
+      return notFound(req.method, req.path);
     case 405: {
       const allow = e.headers?.Allow ?? e.headers?.allow ?? '';
       return new ProblemError('method_not_allowed', `This route accepts ${allow || 'other methods'}.`, { headers: { Allow: allow } });

@@ -46,6 +46,7 @@ describe('loadConfig', () => {
         ANCHOR_VALIDATE_RESPONSES: 'sometimes',
         ANCHOR_ALLOW_PRIVATE_TARGETS: 'perhaps',
         ANCHOR_RATE_LIMIT_PER_SECOND: '-1',
+        ANCHOR_RATE_LIMIT_BURST: '0',
         LOG_LEVEL: 'loud',
       });
     expect(attempt).toThrow(ConfigError);
@@ -55,7 +56,7 @@ describe('loadConfig', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    for (const name of ['PORT', 'ANCHOR_API_KEY', 'ANCHOR_SECRET_KEY', 'ANCHOR_VALIDATE_RESPONSES', 'ANCHOR_ALLOW_PRIVATE_TARGETS', 'ANCHOR_RATE_LIMIT_PER_SECOND', 'LOG_LEVEL']) {
+    for (const name of ['PORT', 'ANCHOR_API_KEY', 'ANCHOR_SECRET_KEY', 'ANCHOR_VALIDATE_RESPONSES', 'ANCHOR_ALLOW_PRIVATE_TARGETS', 'ANCHOR_RATE_LIMIT_PER_SECOND', 'ANCHOR_RATE_LIMIT_BURST', 'LOG_LEVEL']) {
       expect(message).toContain(name);
     }
     expect(message).not.toContain('not-hex-but-secret');

@@ -185,11 +185,12 @@ describe('listWebhooks', () => {
   });
 
   it('400 for an unknown query parameter; 401 without a key', async () => {
-    const res = await fetch(`${t.baseUrl}/v1/webhooks?page=2`, { headers: { 'anchor-api-key': t.apiKey } });
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: 'validation_failed', errors: [{ location: 'query', path: 'page' }] });
-    const { response } = await t.clientFor('').GET('/v1/webhooks');
-    expect(response.status).toBe(401);
+    const { response, error } = await t.client.GET('/v1/webhooks', { params: { query: { page: 2 } } as never });
+    expect(response.url).toMatch(/\?page=2$/);
+    expect(response.status).toBe(400);
+    expect(error).toMatchObject({ code: 'validation_failed', errors: [{ location: 'query', path: 'page' }] });
+    const anonymous = await t.clientFor('').GET('/v1/webhooks');
+    expect(anonymous.response.status).toBe(401);
   });
 });
 
@@ -409,6 +410,12 @@ describe('listWebhookEventTypes', () => {
       expect(spec.components.schemas![item.payload_schema]).toBeDefined();
       expect(item.description).not.toMatch(/\n/);
     }
+  });
+
+  it('400 for an unknown query parameter (there are none)', async () => {
+    const { response, error } = await t.client.GET('/v1/webhook-event-types', { params: { query: { resource: 'task' } } as never });
+    expect(response.status).toBe(400);
+    expect(error?.errors).toEqual([expect.objectContaining({ location: 'query', path: 'resource' })]);
   });
 
   it('401 without a key', async () => {
