@@ -122,7 +122,7 @@ function banner(url: string, credentials: Credentials, config: Config): string {
       ? `${credentials.apiKey}\n            (shown once: only its hash is stored. Export it: export ANCHOR_API_KEY=${credentials.apiKey})`
       : credentials.source === 'env'
         ? '(from ANCHOR_API_KEY)'
-        : '(created on first start; `anchor-webhooks keys create` mints another)';
+        : '(not shown: only its hash is stored; `anchor-webhooks keys create` mints a new one)';
   return [
     'Anchor Webhooks reference server',
     `  API:      ${url}`,

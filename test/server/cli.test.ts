@@ -116,7 +116,7 @@ describe('anchor-webhooks serve', () => {
 
     const second = await serve({ LOG_LEVEL: 'info' });
     expect(second.output()).not.toMatch(/anc_/);
-    expect(second.output()).toMatch(/API key:\s+\(created on first start/);
+    expect(second.output()).toMatch(/API key:\s+\(not shown: only its hash is stored/);
     expect((await listWith(second.url, apiKey!)).status).toBe(200);
     expect(await stop(second)).toBe(0);
   }, 90_000);
