@@ -1,9 +1,10 @@
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
 import type { components } from '../../generated/schema.js';
 import type { Clock } from '../clock.js';
-import type { EventStore } from '../storage/events.js';
+import type { EventStore, FanOut, NewEvent } from '../storage/events.js';
 import type { DataIssue, EventCatalog, EventData, EventType } from './event-catalog.js';
 import { defaultEventText } from './event-text.js';
+import { randomFraction } from './ids.js';
 import type { RetrySchedule } from './retry-schedule.js';
 import type { DeliveryNotifier } from './worker.js';
 
@@ -44,19 +45,32 @@ export type PublisherDeps = {
 export type Publisher = {
   /** Stores the event and one delivery per enabled webhook of the project subscribed to its type. */
   publish(input: PublishInput): Published;
+  /**
+   * `publish` with group commit: events published in the same turn of the event loop are
+   * stored in one transaction, and each promise resolves once its event is durable. Invalid
+   * data rejects at once. For request handlers, where many publishes arrive together.
+   */
+  publishQueued(input: PublishInput): Promise<Published>;
   /** Sends an event of any catalog type, with its example data, to this one webhook only. */
   publishTest(input: { projectId: string; webhookId: string; type: EventType }): Published;
 };
 
+type Prepared = { event: NewEvent; fanOut: FanOut; type: EventType };
+type Queued = Prepared & { resolve(published: Published): void; reject(error: unknown): void };
+
 export function createPublisher(deps: PublisherDeps): Publisher {
   const { events, catalog, clock, retrySchedule, notifier } = deps;
+  // Monotonic: ids sort by publication order even within a millisecond.
+  const nextUlid = monotonicFactory(randomFraction);
+  let queue: Queued[] = [];
 
-  function store(input: PublishInput, onlyWebhookId?: string): Published {
+  /** Validates and serialises the event: the envelope's bytes are fixed here, once. */
+  function prepare(input: PublishInput, onlyWebhookId?: string): Prepared {
     const data = input.data ?? catalog.exampleData(input.type);
     const issues = catalog.validateData(input.type, data);
     if (issues.length > 0) throw new InvalidEventDataError(input.type, issues);
     const now = clock.now();
-    const id = `evt_${ulid(now)}`;
+    const id = `evt_${nextUlid(now)}`;
     // Serialised once: these exact bytes are stored, sent and signed on every attempt.
     const payload = JSON.stringify({
       id,
@@ -66,16 +80,55 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       text: input.text ?? defaultEventText(input.type, data),
       data,
     });
-    const { deliveryIds } = events.publish(
-      { id, projectId: input.projectId, type: input.type, payload, createdAt: now },
-      { firstAttemptAt: now + (retrySchedule[0] ?? 0), ...(onlyWebhookId ? { onlyWebhookId } : {}) },
-    );
+    return {
+      type: input.type,
+      event: { id, projectId: input.projectId, type: input.type, payload, createdAt: now },
+      fanOut: { firstAttemptAt: now + (retrySchedule[0] ?? 0), ...(onlyWebhookId ? { onlyWebhookId } : {}) },
+    };
+  }
+
+  const published = (p: Prepared, deliveryIds: string[]): Published => ({ id: p.event.id, type: p.type, deliveryIds });
+
+  function storeNow(p: Prepared): Published {
+    const { deliveryIds } = events.publish(p.event, p.fanOut);
     if (deliveryIds.length > 0) notifier?.notify();
-    return { id, type: input.type, deliveryIds };
+    return published(p, deliveryIds);
+  }
+
+  function flush(): void {
+    const batch = queue;
+    queue = [];
+    let results: Array<{ deliveryIds: string[] }>;
+    try {
+      results = events.publishMany(batch);
+    } catch {
+      // One bad event must not fail the others: store each on its own.
+      for (const q of batch) {
+        try {
+          q.resolve(storeNow(q));
+        } catch (error) {
+          q.reject(error);
+        }
+      }
+      return;
+    }
+    batch.forEach((q, i) => q.resolve(published(q, results[i]!.deliveryIds)));
+    if (results.some((r) => r.deliveryIds.length > 0)) notifier?.notify();
   }
 
   return {
-    publish: (input) => store(input),
-    publishTest: ({ projectId, webhookId, type }) => store({ projectId, type }, webhookId),
+    publish: (input) => storeNow(prepare(input)),
+    publishQueued(input) {
+      let prepared: Prepared;
+      try {
+        prepared = prepare(input);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return new Promise<Published>((resolve, reject) => {
+        if (queue.push({ ...prepared, resolve, reject }) === 1) setImmediate(flush);
+      });
+    },
+    publishTest: ({ projectId, webhookId, type }) => storeNow(prepare({ projectId, type }, webhookId)),
   };
 }

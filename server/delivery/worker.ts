@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
-import type { Claim, DeliveryStore } from '../storage/deliveries.js';
+import type { Claim, DeliveryStore, FinishedAttempt, FinishOutcome } from '../storage/deliveries.js';
 import { sendAttempt, type AttemptOptions, type AttemptOutcome, type AttemptRequest } from './attempt.js';
 import type { DeliveryConfig } from './config.js';
 import { clampRetryAfter, nextRetryDelay, parseRetryAfter } from './retry-schedule.js';
@@ -54,7 +54,10 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
   const timers = deps.timers ?? systemTimers;
   const send = deps.send ?? sendAttempt;
   const leaseMs = config.timeoutMs + config.leaseGraceMs;
+  /** HTTP attempts under way. */
   const running = new Set<Promise<void>>();
+  /** Attempts done and waiting to be recorded: a burst of completions is one transaction. */
+  const finished: FinishedAttempt[] = [];
   let started = false;
   let stopped = false;
   let pumpQueued = false;
@@ -81,22 +84,29 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
     let sleepMs = config.idlePollMs;
     try {
       const now = clock.now();
-      const reclaimed = deliveries.reclaimExpired(now);
-      if (reclaimed > 0) logger.warn({ reclaimed }, 'reclaimed deliveries whose attempt outlived its lease');
-      if (now - lastPrune >= config.pruneIntervalMs) {
-        lastPrune = now;
-        const pruned = deliveries.prune(now - config.retentionMs);
-        if (pruned.deliveries + pruned.events > 0) logger.info({ pruned }, 'pruned delivery records past retention');
-      }
-      if (now - lastSweep >= config.idlePollMs) {
-        lastSweep = now;
-        const cancelled = deliveries.cancelInactive(now);
-        if (cancelled > 0) logger.info({ cancelled }, 'cancelled the remaining retries of deliveries to disabled or deleted webhooks');
-      }
+      if (now - lastSweep >= config.idlePollMs) sweep(now);
+      // Record what finished and claim what is due in one transaction: one commit per wake-up.
+      const batch = finished.splice(0);
       const free = config.concurrency - running.size;
-      const claims = free > 0 ? deliveries.claimDue({ now, limit: free, perWebhook: config.perWebhookConcurrency, leaseMs }) : [];
+      let claims: Claim[] = [];
+      try {
+        const settled = deliveries.finishAndClaim(batch, { now, limit: free, perWebhook: config.perWebhookConcurrency, leaseMs });
+        logRecorded(batch, settled.outcomes);
+        claims = settled.claims;
+      } catch (err) {
+        // Nothing was written: the finished attempts' leases expire and they are retried.
+        if (batch.length) logger.error({ err, deliveries: batch.map((f) => f.claim.deliveryId) }, 'delivery attempts could not be recorded; they will be retried');
+        throw err;
+      }
       lastClaimWasEmpty = claims.length === 0;
-      for (const claim of claims) track(attempt(claim));
+      // One secrets lookup per webhook per wake-up: all these attempts are signed at the same instant.
+      const secretsOf = new Map<string, string[]>();
+      const validSecrets = (webhookId: string) => {
+        let secrets = secretsOf.get(webhookId);
+        if (!secrets) secretsOf.set(webhookId, (secrets = deps.secrets.validSecrets(webhookId, now)));
+        return secrets;
+      };
+      for (const claim of claims) track(attempt(claim, now, validSecrets));
       const next = deliveries.nextWakeAt(now);
       if (next !== null) sleepMs = Math.min(sleepMs, Math.max(1, next - now));
     } catch (err) {
@@ -107,19 +117,32 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
     if (running.size < config.concurrency) wakeTimer = timers.setTimeout(() => ((wakeTimer = null), notify()), sleepMs);
   }
 
+  /** Housekeeping, about once per idle poll: expired leases, cancelled retries, retention. */
+  function sweep(now: number): void {
+    lastSweep = now;
+    const reclaimed = deliveries.reclaimExpired(now);
+    if (reclaimed > 0) logger.warn({ reclaimed }, 'reclaimed deliveries whose attempt outlived its lease (a crash or a stall): they are retried');
+    const cancelled = deliveries.cancelInactive(now);
+    if (cancelled > 0) logger.info({ cancelled }, 'cancelled the remaining retries of deliveries to disabled or deleted webhooks');
+    if (now - lastPrune >= config.pruneIntervalMs) {
+      lastPrune = now;
+      const pruned = deliveries.prune(now - config.retentionMs);
+      if (pruned.deliveries + pruned.events > 0) logger.info({ pruned }, 'pruned delivery records past retention');
+    }
+  }
+
   function track(task: Promise<void>): void {
     running.add(task);
     void task.finally(() => {
       running.delete(task);
       notify();
-      settleIdle();
     });
   }
 
-  async function attempt(claim: Claim): Promise<void> {
-    const startedAt = clock.now();
+  /** One attempt of a claimed delivery; its result is queued for `record`. Never rejects. */
+  async function attempt(claim: Claim, startedAt: number, validSecrets: (webhookId: string) => string[]): Promise<void> {
     try {
-      const secrets = deps.secrets.validSecrets(claim.webhookId, startedAt);
+      const secrets = validSecrets(claim.webhookId);
       const headers = deliveryHeaders({
         eventType: claim.eventType,
         deliveryId: claim.deliveryId,
@@ -132,10 +155,9 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
         { dispatcher: deps.dispatcher, timeoutMs: config.timeoutMs, allowPrivateTargets: config.allowPrivateTargets },
       );
       const finishedAt = clock.now();
-      const retryAt = outcome.ok ? null : nextAttemptAt(claim, outcome, finishedAt);
-      const result = deliveries.finishAttempt(
+      finished.push({
         claim,
-        {
+        attempt: {
           attemptNumber: claim.attemptNumber,
           startedAt,
           durationMs: outcome.durationMs,
@@ -145,26 +167,48 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
           responseExcerpt: outcome.responseExcerpt,
           requestHeaders: headers,
         },
-        { succeeded: outcome.ok, retryAt, now: finishedAt, autoDisableFailingSince: finishedAt - config.autoDisableAfterMs },
-      );
+        result: {
+          succeeded: outcome.ok,
+          retryAt: outcome.ok ? null : nextAttemptAt(claim, outcome, finishedAt),
+          now: finishedAt,
+          autoDisableFailingSince: finishedAt - config.autoDisableAfterMs,
+        },
+      });
+    } catch (err) {
+      // A bug: the lease expires and the delivery is tried again.
+      logger.error({ err, delivery_id: claim.deliveryId }, 'delivery attempt could not be made');
+    }
+  }
+
+  /** Writes every finished attempt in one transaction (at shutdown; the loop uses finishAndClaim). */
+  function record(): void {
+    if (finished.length === 0) return;
+    const batch = finished.splice(0);
+    try {
+      logRecorded(batch, deliveries.finishAttempts(batch));
+    } catch (err) {
+      logger.error({ err, deliveries: batch.map((f) => f.claim.deliveryId) }, 'delivery attempts could not be recorded; they will be retried');
+    }
+  }
+
+  function logRecorded(batch: readonly FinishedAttempt[], outcomes: readonly FinishOutcome[]): void {
+    batch.forEach(({ claim, attempt: a }, i) => {
+      const outcome = outcomes[i]!;
       const fields = {
         delivery_id: claim.deliveryId,
         event_id: claim.eventId,
         webhook_id: claim.webhookId,
-        attempt: claim.attemptNumber,
-        status_code: outcome.statusCode,
-        error: outcome.error,
-        duration_ms: outcome.durationMs,
-        delivery_status: result.status,
+        attempt: a.attemptNumber,
+        status_code: a.statusCode,
+        error: a.error,
+        duration_ms: a.durationMs,
+        delivery_status: outcome.status,
       };
-      if (!result.recorded) logger.warn(fields, 'delivery attempt finished after its lease was taken over; not recorded');
-      else if (outcome.ok) logger.debug(fields, 'delivery attempt succeeded');
-      else logger.info({ ...fields, error_message: outcome.errorMessage }, 'delivery attempt failed');
-      if (result.webhookAutoDisabled) logger.warn({ webhook_id: claim.webhookId }, 'webhook disabled: every delivery failed for the auto-disable period (endpoint_failing)');
-    } catch (err) {
-      // A bug or a database error: the lease expires and the delivery is tried again.
-      logger.error({ err, delivery_id: claim.deliveryId }, 'delivery attempt could not be completed');
-    }
+      if (!outcome.recorded) logger.warn(fields, 'delivery attempt finished after its lease was taken over; not recorded');
+      else if (a.error === null) logger.debug(fields, 'delivery attempt succeeded');
+      else logger.info({ ...fields, error_message: a.errorMessage }, 'delivery attempt failed');
+      if (outcome.webhookAutoDisabled) logger.warn({ webhook_id: claim.webhookId }, 'webhook disabled: every delivery failed for the auto-disable period (endpoint_failing)');
+    });
   }
 
   function nextAttemptAt(claim: Claim, outcome: AttemptOutcome, now: number): number | null {
@@ -176,7 +220,7 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
   }
 
   function settleIdle(): void {
-    if (running.size > 0 || pumpQueued || !lastClaimWasEmpty || idleWaiters.length === 0) return;
+    if (running.size > 0 || finished.length > 0 || pumpQueued || !lastClaimWasEmpty || idleWaiters.length === 0) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const resolve of waiters) resolve();
@@ -194,6 +238,7 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
       if (wakeTimer !== null) timers.clearTimeout(wakeTimer);
       wakeTimer = null;
       await Promise.allSettled([...running]);
+      record();
     },
     idle() {
       return new Promise<void>((resolve) => {
@@ -202,7 +247,7 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
       });
     },
     get inFlight() {
-      return running.size;
+      return running.size + finished.length;
     },
   };
 }

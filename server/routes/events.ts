@@ -10,10 +10,11 @@ type PublishedEvent = operations['publishEvent']['responses'][202]['content']['a
 /** publishEvent (reference server only): fan an event out to the project's subscribed webhooks. */
 export function eventsRouter({ publisher }: { publisher: Publisher }): Router {
   const router = Router();
-  router.post('/v1/events', (req, res) => {
+  router.post('/v1/events', async (req, res) => {
     const { type, data, text } = req.body as PublishEventRequest;
     try {
-      const published = publisher.publish({ projectId: projectIdOf(req), type, ...(data ? { data } : {}), ...(text ? { text } : {}) });
+      // Group commit: concurrent publishes share one transaction.
+      const published = await publisher.publishQueued({ projectId: projectIdOf(req), type, ...(data ? { data } : {}), ...(text ? { text } : {}) });
       const body: PublishedEvent = { id: published.id, type, delivery_count: published.deliveryIds.length };
       res.status(202).json(body);
     } catch (error) {

@@ -66,6 +66,10 @@ export type AttemptResult = {
   autoDisableFailingSince: number;
 };
 
+export type ClaimOptions = { now: number; limit: number; perWebhook: number; leaseMs: number };
+
+export type FinishedAttempt = { claim: Claim; attempt: AttemptRecord; result: AttemptResult };
+
 export type FinishOutcome = {
   /** False when the claim was lost (its lease expired and someone else took it): nothing was written. */
   recorded: boolean;
@@ -93,13 +97,17 @@ export type DeliveryStore = {
    * `perWebhook` in flight per webhook (counting those already in flight), and marks them
    * in_flight until `now + leaseMs`.
    */
-  claimDue(options: { now: number; limit: number; perWebhook: number; leaseMs: number }): Claim[];
+  claimDue(options: ClaimOptions): Claim[];
   /** Marks due deliveries of disabled or deleted webhooks dead: their remaining retries are cancelled. */
   cancelInactive(now: number): number;
   /** Returns deliveries whose lease expired (their process died mid-attempt) to pending, due now. */
   reclaimExpired(now: number): number;
   /** Records the attempt and the delivery's next state, if the claim is still held. */
   finishAttempt(claim: Claim, attempt: AttemptRecord, result: AttemptResult): FinishOutcome;
+  /** `finishAttempt` for several attempts in one transaction (one commit for a burst of completions). */
+  finishAttempts(finished: readonly FinishedAttempt[]): FinishOutcome[];
+  /** `finishAttempts` then `claimDue`, in one transaction: the worker's steady state costs one commit per wake-up. */
+  finishAndClaim(finished: readonly FinishedAttempt[], options: ClaimOptions): { outcomes: FinishOutcome[]; claims: Claim[] };
   /** The earliest future instant at which something becomes due or a lease expires, or null. */
   nextWakeAt(now: number): number | null;
   /** The webhook of this project, deleted or not; undefined for a missing one or another project's. */
@@ -167,9 +175,11 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     UPDATE webhooks SET enabled = 0, disabled_reason = 'endpoint_failing', updated_at = @now
     WHERE id = @id AND enabled = 1 AND deleted_at IS NULL AND failing_since <= @threshold`);
 
-  const nextDue = db.prepare<{ now: number }, { at: number | null }>(
-    "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status IN ('pending', 'failed') AND next_attempt_at > @now",
-  );
+  // Per live webhook through (webhook_id, next_attempt_at); inactive webhooks' rows are the sweep's.
+  const nextDue = db.prepare<{ now: number }, { at: number | null }>(`
+    SELECT MIN((SELECT MIN(d.next_attempt_at) FROM deliveries d
+                WHERE d.webhook_id = w.id AND d.status IN ('pending', 'failed') AND d.next_attempt_at > @now)) AS at
+    FROM webhooks w WHERE w.enabled = 1 AND w.deleted_at IS NULL`);
   const nextLeaseExpiry = db.prepare<[], { at: number | null }>(
     "SELECT MIN(lease_until) AS at FROM deliveries WHERE status = 'in_flight'",
   );
@@ -197,14 +207,16 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     UPDATE deliveries SET status = 'pending', next_attempt_at = @now, one_shot = @oneShot, updated_at = @now
     WHERE id = @id`);
 
+  // A delivery is as old as its event (both are written by one publish): age goes by events.created_at.
   const pruneAttempts = db.prepare(`
-    DELETE FROM delivery_attempts WHERE rowid IN (
-      SELECT a.rowid FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
-      WHERE d.created_at < @before AND d.status != 'in_flight' LIMIT ${PRUNE_BATCH})`);
+    DELETE FROM delivery_attempts WHERE delivery_id IN (
+      SELECT d.id FROM events e JOIN deliveries d ON d.event_id = e.id
+      WHERE e.created_at < @before AND d.status != 'in_flight' LIMIT ${PRUNE_BATCH})`);
   const pruneDeliveries = db.prepare(`
     DELETE FROM deliveries WHERE rowid IN (
-      SELECT rowid FROM deliveries WHERE created_at < @before AND status != 'in_flight'
-        AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = deliveries.id)
+      SELECT d.rowid FROM events e JOIN deliveries d ON d.event_id = e.id
+      WHERE e.created_at < @before AND d.status != 'in_flight'
+        AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id)
       LIMIT ${PRUNE_BATCH})`);
   const pruneEvents = db.prepare(`
     DELETE FROM events WHERE rowid IN (
@@ -212,7 +224,7 @@ export function createDeliveryStore(db: Database): DeliveryStore {
         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)
       LIMIT ${PRUNE_BATCH})`);
 
-  const claimDue = db.transaction((options: { now: number; limit: number; perWebhook: number; leaseMs: number }): Claim[] => {
+  const claimDueInner = (options: ClaimOptions): Claim[] => {
     const { now, limit, perWebhook, leaseMs } = options;
     if (limit <= 0) return [];
     const busy = new Map(inFlightByWebhook.all().map((r) => [r.webhook_id, r.n]));
@@ -228,9 +240,10 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       markInFlight.run({ id: row.deliveryId, leaseUntil, now });
       return { ...row, oneShot: row.oneShot === 1, leaseUntil };
     });
-  });
+  };
+  const claimDue = db.transaction(claimDueInner);
 
-  const finishAttempt = db.transaction((claim: Claim, attempt: AttemptRecord, result: AttemptResult): FinishOutcome => {
+  const finishOne = (claim: Claim, attempt: AttemptRecord, result: AttemptResult): FinishOutcome => {
     if (!claimStillHeld.get({ id: claim.deliveryId, leaseUntil: claim.leaseUntil })) return { recorded: false };
     const { now } = result;
     const webhook = webhookState.get({ id: claim.webhookId });
@@ -247,7 +260,13 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       webhookAutoDisabled = autoDisable.run({ id: claim.webhookId, now, threshold: result.autoDisableFailingSince }).changes > 0;
     }
     return { recorded: true, status, webhookAutoDisabled };
-  });
+  };
+  const finishAll = (finished: readonly FinishedAttempt[]) => finished.map((f) => finishOne(f.claim, f.attempt, f.result));
+  const finishAttempts = db.transaction(finishAll);
+  const finishAndClaim = db.transaction((finished: readonly FinishedAttempt[], options: ClaimOptions) => ({
+    outcomes: finishAll(finished),
+    claims: claimDueInner(options),
+  }));
 
   const redeliver = db.transaction((webhookId: string, deliveryId: string, now: number): RedeliverResult => {
     const row = getOne.get({ webhookId, id: deliveryId });
@@ -277,7 +296,9 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     claimDue: (options) => claimDue.immediate(options),
     cancelInactive: (now) => cancelInactive.run({ now }).changes,
     reclaimExpired: (now) => reclaim.run({ now }).changes,
-    finishAttempt: (claim, attempt, result) => finishAttempt.immediate(claim, attempt, result),
+    finishAttempt: (claim, attempt, result) => finishAttempts.immediate([{ claim, attempt, result }])[0]!,
+    finishAttempts: (finished) => finishAttempts.immediate(finished),
+    finishAndClaim: (finished, options) => finishAndClaim.immediate(finished, options),
     nextWakeAt(now) {
       const candidates = [nextDue.get({ now })?.at, nextLeaseExpiry.get()?.at].filter((t): t is number => typeof t === 'number');
       return candidates.length ? Math.min(...candidates) : null;

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import { uuidV7 } from '../delivery/ids.js';
 
 export type NewEvent = {
   id: string;
@@ -23,6 +23,8 @@ export type EventStore = {
    * it, in one transaction: either the event and all its deliveries exist, or nothing does.
    */
   publish(event: NewEvent, fanOut: FanOut): { deliveryIds: string[] };
+  /** `publish` for several events in one transaction: all of them are stored, or none. */
+  publishMany(items: ReadonlyArray<{ event: NewEvent; fanOut: FanOut }>): Array<{ deliveryIds: string[] }>;
 };
 
 export function createEventStore(db: Database): EventStore {
@@ -41,18 +43,23 @@ export function createEventStore(db: Database): EventStore {
     INSERT INTO deliveries (id, event_id, webhook_id, project_id, event_type, status, next_attempt_at, created_at, updated_at)
     VALUES (@id, @eventId, @webhookId, @projectId, @type, 'pending', @firstAttemptAt, @createdAt, @createdAt)`);
 
-  const publish = db.transaction((event: NewEvent, fanOut: FanOut) => {
+  const publishOne = (event: NewEvent, fanOut: FanOut) => {
     insertEvent.run(event);
     const targets = fanOut.onlyWebhookId
       ? oneWebhook.all({ projectId: event.projectId, webhookId: fanOut.onlyWebhookId })
       : subscribers.all({ projectId: event.projectId, type: event.type });
     const deliveryIds = targets.map(({ id: webhookId }) => {
-      const id = randomUUID();
+      const id = uuidV7(event.createdAt);
       insertDelivery.run({ id, eventId: event.id, webhookId, projectId: event.projectId, type: event.type, firstAttemptAt: fanOut.firstAttemptAt, createdAt: event.createdAt });
       return id;
     });
     return { deliveryIds };
-  });
+  };
+  const publish = db.transaction(publishOne);
+  const publishMany = db.transaction((items: ReadonlyArray<{ event: NewEvent; fanOut: FanOut }>) => items.map((i) => publishOne(i.event, i.fanOut)));
 
-  return { publish: (event, fanOut) => publish.immediate(event, fanOut) };
+  return {
+    publish: (event, fanOut) => publish.immediate(event, fanOut),
+    publishMany: (items) => publishMany.immediate(items),
+  };
 }

@@ -79,12 +79,10 @@ export const migrations: ReadonlyArray<(db: Database) => void> = [
         created_at       INTEGER NOT NULL,
         updated_at       INTEGER NOT NULL
       ) STRICT;
-      CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE status IN ('pending', 'failed');
+      -- Few indexes on purpose: every status change of every delivery maintains them.
       CREATE INDEX deliveries_due_by_webhook ON deliveries(webhook_id, next_attempt_at) WHERE status IN ('pending', 'failed');
-      CREATE INDEX deliveries_in_flight ON deliveries(lease_until) WHERE status = 'in_flight';
       CREATE INDEX deliveries_in_flight_by_webhook ON deliveries(webhook_id) WHERE status = 'in_flight';
       CREATE INDEX deliveries_by_webhook ON deliveries(webhook_id, created_at DESC);
-      CREATE INDEX deliveries_by_created ON deliveries(created_at);
       CREATE INDEX deliveries_by_event ON deliveries(event_id);
 
       CREATE TABLE delivery_attempts (
