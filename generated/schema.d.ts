@@ -2062,6 +2062,8 @@ export interface components {
     headers: {
         /** @description Seconds to wait before retrying. */
         RetryAfter: number;
+        /** @description Present, with the value `true`, when this response is a replay of an earlier create with the same `Idempotency-Key`: no new webhook was created. */
+        IdempotentReplayed: "true";
     };
     pathItems: never;
 }
@@ -2142,6 +2144,7 @@ export interface operations {
             /** @description Webhook created. The `secret` field is returned ONCE; copy it now. */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -17,7 +17,7 @@ type Finding = { kind: string; pointer: string };
  * (InlineResponse200, CreateWebhookRequestSubscribedEventsEnum…): inline objects
  * with properties and inline enums. Component schemas and $refs are named.
  * A string `const` is allowed only as the discriminator of a oneOf member, where
- * generators use the mapping, and in header parameters.
+ * generators use the mapping, and in header parameters and response headers.
  */
 function anonymousSchemas(doc: OpenApiDocument): Finding[] {
   const discriminators = new Set<string>();
@@ -34,7 +34,7 @@ function anonymousSchemas(doc: OpenApiDocument): Finding[] {
       if (node.properties) findings.push({ kind: 'inline object', pointer });
       if (typeof node.const === 'string') {
         const [, , , schemaName, , property] = pointer.split('/');
-        const allowed = discriminators.has(`${schemaName}.${property}`) || pointer.startsWith('/components/parameters/');
+        const allowed = discriminators.has(`${schemaName}.${property}`) || /^\/components\/(parameters|headers)\//.test(pointer);
         if (!allowed) findings.push({ kind: 'inline const', pointer });
       }
     }
