@@ -9,9 +9,20 @@ export type PolicyViolation = { rule: UrlRule; detail: string };
  * that a server started without it must not reach.
  */
 export function preflightViolation(url: string, allowPrivateTargets: boolean): PolicyViolation | null {
-  const verdict = checkWebhookUrlWithoutDns(url, { allowPrivateTargets });
-  return verdict.ok ? null : { rule: verdict.rule, detail: verdict.detail };
+  // A pure function of its arguments, asked on every attempt for a handful of URLs: remember it.
+  const key = `${allowPrivateTargets ? 1 : 0}${url}`;
+  let result = preflightCache.get(key);
+  if (result === undefined) {
+    const verdict = checkWebhookUrlWithoutDns(url, { allowPrivateTargets });
+    result = verdict.ok ? null : { rule: verdict.rule, detail: verdict.detail };
+    if (preflightCache.size >= PREFLIGHT_CACHE_SIZE) preflightCache.clear();
+    preflightCache.set(key, result);
+  }
+  return result;
 }
+
+const PREFLIGHT_CACHE_SIZE = 10_000;
+const preflightCache = new Map<string, PolicyViolation | null>();
 
 /** The URL-policy refusal carried by a connection error, if that is why it failed. */
 export function urlPolicyViolationOf(err: unknown): PolicyViolation | null {

@@ -156,19 +156,23 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     UPDATE deliveries SET status = 'pending', next_attempt_at = @now, lease_until = NULL, updated_at = @now
     WHERE status = 'in_flight' AND lease_until <= @now`);
 
-  const claimStillHeld = db.prepare<{ id: string; leaseUntil: number }, { one: 1 }>(
-    "SELECT 1 AS one FROM deliveries WHERE id = @id AND status = 'in_flight' AND lease_until = @leaseUntil",
-  );
-  const webhookState = db.prepare<{ id: string }, { active: number; failing_since: number | null }>(
-    'SELECT (enabled = 1 AND deleted_at IS NULL) AS active, failing_since FROM webhooks WHERE id = @id',
-  );
+  // Only while the claim is still held (same lease): a late result after a takeover writes nothing.
+  // A disabled or deleted webhook finishes the attempt under way but gets no further retries.
+  const updateDelivery = db.prepare<Record<string, unknown>, { status: DeliveryStatus }>(`
+    UPDATE deliveries SET
+      status = CASE
+        WHEN @succeeded THEN 'succeeded'
+        WHEN @retryAt IS NULL OR NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.id = deliveries.webhook_id AND w.enabled = 1 AND w.deleted_at IS NULL) THEN 'dead'
+        ELSE 'failed' END,
+      next_attempt_at = CASE
+        WHEN @succeeded OR NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.id = deliveries.webhook_id AND w.enabled = 1 AND w.deleted_at IS NULL) THEN NULL
+        ELSE @retryAt END,
+      attempt_count = @attemptNumber, last_status_code = @statusCode, lease_until = NULL, one_shot = 0, updated_at = @now
+    WHERE id = @id AND status = 'in_flight' AND lease_until = @leaseUntil
+    RETURNING status`);
   const insertAttempt = db.prepare(`
     INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, duration_ms, status_code, error, error_message, response_excerpt, request_headers)
     VALUES (@deliveryId, @attemptNumber, @startedAt, @durationMs, @statusCode, @error, @errorMessage, @responseExcerpt, @requestHeaders)`);
-  const updateDelivery = db.prepare(`
-    UPDATE deliveries SET status = @status, attempt_count = @attemptNumber, last_status_code = @statusCode,
-      next_attempt_at = @nextAttemptAt, lease_until = NULL, one_shot = 0, updated_at = @now
-    WHERE id = @id`);
   const markHealthy = db.prepare('UPDATE webhooks SET failing_since = NULL WHERE id = @id AND failing_since IS NOT NULL');
   const markFailing = db.prepare('UPDATE webhooks SET failing_since = @now WHERE id = @id AND failing_since IS NULL');
   const autoDisable = db.prepare(`
@@ -244,22 +248,25 @@ export function createDeliveryStore(db: Database): DeliveryStore {
   const claimDue = db.transaction(claimDueInner);
 
   const finishOne = (claim: Claim, attempt: AttemptRecord, result: AttemptResult): FinishOutcome => {
-    if (!claimStillHeld.get({ id: claim.deliveryId, leaseUntil: claim.leaseUntil })) return { recorded: false };
     const { now } = result;
-    const webhook = webhookState.get({ id: claim.webhookId });
-    const active = webhook?.active === 1;
-    // A disabled or deleted webhook finishes the attempt under way but gets no further retries.
-    const retryAt = result.succeeded || !active ? null : result.retryAt;
-    const status: DeliveryStatus = result.succeeded ? 'succeeded' : retryAt === null ? 'dead' : 'failed';
+    const updated = updateDelivery.get({
+      id: claim.deliveryId,
+      leaseUntil: claim.leaseUntil,
+      succeeded: result.succeeded ? 1 : 0,
+      retryAt: result.retryAt,
+      attemptNumber: attempt.attemptNumber,
+      statusCode: attempt.statusCode,
+      now,
+    });
+    if (!updated) return { recorded: false };
     insertAttempt.run({ deliveryId: claim.deliveryId, ...attempt, requestHeaders: JSON.stringify(attempt.requestHeaders) });
-    updateDelivery.run({ id: claim.deliveryId, status, attemptNumber: attempt.attemptNumber, statusCode: attempt.statusCode, nextAttemptAt: retryAt, now });
     let webhookAutoDisabled = false;
     if (result.succeeded) markHealthy.run({ id: claim.webhookId });
     else {
       markFailing.run({ id: claim.webhookId, now: attempt.startedAt });
       webhookAutoDisabled = autoDisable.run({ id: claim.webhookId, now, threshold: result.autoDisableFailingSince }).changes > 0;
     }
-    return { recorded: true, status, webhookAutoDisabled };
+    return { recorded: true, status: updated.status, webhookAutoDisabled };
   };
   const finishAll = (finished: readonly FinishedAttempt[]) => finished.map((f) => finishOne(f.claim, f.attempt, f.result));
   const finishAttempts = db.transaction(finishAll);
