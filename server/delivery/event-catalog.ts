@@ -26,6 +26,8 @@ export type EventCatalog = {
   exampleData(type: EventType): EventData;
   /** Issues of `data` against the type's payload schema (`<Type>Event.properties.data`); empty when valid. */
   validateData(type: EventType, data: unknown): DataIssue[];
+  /** Compiles every type's validator now, so that no publish pays for it (about 30 ms a type). */
+  warmUp(): void;
 };
 
 export function loadBundledSpec(): SpecDocument {
@@ -65,6 +67,9 @@ export function createEventCatalog(doc: SpecDocument = loadBundledSpec()): Event
       const validate = validatorFor(type);
       if (validate(data)) return [];
       return (validate.errors ?? []).map((e) => ({ path: `/data${e.instancePath}`, message: e.message ?? 'is invalid' }));
+    },
+    warmUp() {
+      for (const type of types) validatorFor(type);
     },
   };
 }

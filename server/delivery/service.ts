@@ -1,7 +1,7 @@
 import type { ServiceFactory } from '../commands/serve.js';
 import { createDeliveryStore } from '../storage/deliveries.js';
 import type { DeliveryConfig } from './config.js';
-import type { DeliveryAppDeps } from './routers.js';
+import { sharedEventCatalog, type DeliveryAppDeps } from './routers.js';
 import { createDeliveryAgent } from './target-guard.js';
 import { createDeliveryWorker, type DeliveryWorker } from './worker.js';
 
@@ -13,6 +13,7 @@ import { createDeliveryWorker, type DeliveryWorker } from './worker.js';
 export function deliveryService(config: DeliveryConfig): { factory: ServiceFactory; appDeps: DeliveryAppDeps } {
   let worker: DeliveryWorker | undefined;
   const factory: ServiceFactory = (context) => {
+    sharedEventCatalog().warmUp();
     const allowPrivateTargets = context.config.allowPrivateTargets;
     const dispatcher = createDeliveryAgent({ allowPrivateTargets, resolver: context.resolver });
     const started = createDeliveryWorker({
