@@ -40,8 +40,6 @@ export type Claim = {
   url: string;
   payload: string;
   attemptNumber: number;
-  /** Attempts recorded before this one. */
-  attemptsMade: number;
   oneShot: boolean;
   leaseUntil: number;
 };
@@ -142,7 +140,7 @@ export function createDeliveryStore(db: Database): DeliveryStore {
   const dueOfWebhook = db.prepare<{ webhookId: string; now: number; limit: number }, DueRow>(`
     SELECT d.id AS deliveryId, d.event_id AS eventId, d.event_type AS eventType, d.webhook_id AS webhookId,
            w.url AS url, e.payload AS payload, d.attempt_count + 1 AS attemptNumber,
-           d.attempt_count AS attemptsMade, d.one_shot AS oneShot, d.next_attempt_at AS dueAt, d.rowid AS seq
+           d.one_shot AS oneShot, d.next_attempt_at AS dueAt, d.rowid AS seq
     FROM deliveries d
     JOIN webhooks w ON w.id = d.webhook_id
     JOIN events e ON e.id = d.event_id
