@@ -171,7 +171,7 @@ describe('the management journey through Prism’s validating proxy', () => {
   });
 
   it('sends a test event; redelivering it while in flight is 409 delivery_in_progress', async () => {
-    receiver.setResponder(() => ({ status: 200, body: 'ok', delayMs: 500 }));
+    receiver.setResponder(() => ({ status: 200, body: 'ok', delayMs: 2_000 }));
     const sent = await anchor.POST('/v1/webhooks/{webhook_id}/test', { params: { path: { webhook_id: webhookId } }, body: { event_type: 'task.failed' } });
     expect(sent.response.status).toBe(202);
     deliveryId = sent.data!.delivery_id;

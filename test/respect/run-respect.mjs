@@ -28,7 +28,7 @@ const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 const RESPECT_TIMEOUT_MS = 300_000;
 // Long enough that a delivery is still in flight when the next step asks to redeliver it.
-const SLOW_MS = 1_500;
+const SLOW_MS = 3_000;
 
 const say = (line) => process.stdout.write(`[respect] ${line}\n`);
 
