@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../client/index.js';
+import { startAppWithWorker, type AppWithWorker } from './support/app-with-worker.js';
 import { startDispatcher, type Harness } from './support/dispatcher-harness.js';
 import { independentlyVerifies, v1Values } from './support/independent-verify.js';
 import { manualClock } from './support/seed.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 
-let open: Array<Harness | Receiver> = [];
+let open: Array<Harness | Receiver | AppWithWorker> = [];
 afterEach(async () => {
   await Promise.all(open.map((o) => o.close()));
   open = [];
@@ -70,5 +71,37 @@ describe('secret rotation overlap (injected clock)', () => {
     expect(dump).toContain('anchor-signature');
     expect(dump).not.toContain(secret);
     expect(dump).not.toContain(rotated);
+  });
+
+  it('through the API: rotate-secret gives two v1 until previous_secret_expires_at, then one', async () => {
+    const receiver = await startReceiver();
+    const t = await startAppWithWorker({ delivery: { retrySchedule: [0] } });
+    open.push(receiver, t);
+    const created = (await t.client.POST('/v1/webhooks', { body: { url: receiver.url, subscribed_events: ['task.completed'] } })).data!;
+    const rotated = (
+      await t.client.POST('/v1/webhooks/{webhook_id}/rotate-secret', { params: { path: { webhook_id: created.id } }, body: { previous_secret_ttl_seconds: 600 } })
+    ).data!;
+    const overlapEnds = Date.parse(rotated.previous_secret_expires_at!);
+    expect(overlapEnds).toBe(t.clock.now() + 600_000);
+
+    const deliver = async (n: number) => {
+      await t.client.POST('/v1/events', { body: { type: 'task.completed' } });
+      await receiver.waitFor(n);
+      await t.worker.idle();
+      return receiver.requests[n - 1]!;
+    };
+    t.clock.set(overlapEnds - 1_000);
+    const during = await deliver(1);
+    expect(v1Values(during.headers['anchor-signature'] as string)).toHaveLength(2);
+    for (const secret of [created.secret, rotated.secret]) {
+      expect(independentlyVerifies(secret, during.headers['anchor-signature'] as string, during.rawBody)).toBe(true);
+      expect(verifyWebhook({ body: during.rawBody, headers: during.headers, secret, now: new Date(t.clock.now()) }).type).toBe('task.completed');
+    }
+
+    t.clock.set(overlapEnds);
+    const after = await deliver(2);
+    expect(v1Values(after.headers['anchor-signature'] as string)).toHaveLength(1);
+    expect(independentlyVerifies(rotated.secret, after.headers['anchor-signature'] as string, after.rawBody)).toBe(true);
+    expect(independentlyVerifies(created.secret, after.headers['anchor-signature'] as string, after.rawBody)).toBe(false);
   });
 });
