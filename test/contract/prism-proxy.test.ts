@@ -75,7 +75,7 @@ beforeAll(async () => {
   receiver = await startReceiver();
   // The server's own response validator is off here, so what reaches Prism is exactly what
   // the handlers wrote: Prism, not express-openapi-validator, judges every response body.
-  t = await startAppWithWorker({ clock: createTestClock(Date.now()), config: { validateResponses: false } });
+  t = await startAppWithWorker({ clock: createTestClock(Date.now()), config: { validateResponses: false }, delivery: { timeoutMs: 10_000 } });
   const port = await freePort();
   prismUrl = `http://127.0.0.1:${port}`;
   prism = spawn(
@@ -171,7 +171,7 @@ describe('the management journey through Prism’s validating proxy', () => {
   });
 
   it('sends a test event; redelivering it while in flight is 409 delivery_in_progress', async () => {
-    receiver.setResponder(() => ({ status: 200, body: 'ok', delayMs: 2_000 }));
+    receiver.setResponder(() => ({ status: 200, body: 'ok', delayMs: 1_500 }));
     const sent = await anchor.POST('/v1/webhooks/{webhook_id}/test', { params: { path: { webhook_id: webhookId } }, body: { event_type: 'task.failed' } });
     expect(sent.response.status).toBe(202);
     deliveryId = sent.data!.delivery_id;
