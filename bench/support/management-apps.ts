@@ -1,0 +1,85 @@
+/**
+ * The three servers the management benchmark compares, over one database and one set of
+ * handlers:
+ *
+ * - validated: the reference server's own `createApp` (request and response validation,
+ *   auth through the validator's security handler, rate-limit middleware, problem mapping);
+ * - bare: Express 5 with the same `webhooksRouter` and `webhookOperations`, the same key
+ *   check and problem handler, and no validator;
+ * - ceiling: `node:http` calling the same operations (the same SQLite statements), no Express.
+ *
+ * Nothing here restates a handler: the bare and ceiling servers only wire existing modules.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import { createApp } from '../../server/app.js';
+import { apiKeySecurityHandler } from '../../server/auth.js';
+import { BODY_LIMIT_BYTES } from '../../server/body.js';
+import type { Clock } from '../../server/clock.js';
+import type { Config } from '../../server/config.js';
+import { webhookOperations, type CreateWebhookRequest, type WebhookOperations } from '../../server/operations/webhooks.js';
+import { ProblemError, problemBody, problemHandler, PROBLEM_CONTENT_TYPE } from '../../server/problem.js';
+import { webhooksRouter } from '../../server/routes/webhooks.js';
+import type { Database } from '../../server/storage/database.js';
+import type { Stores } from '../../server/storage/stores.js';
+import type { Resolver } from '../../server/url-policy/types.js';
+
+export type BenchDeps = { db: Database; stores: Stores; clock: Clock; resolver: Resolver; logger: Logger; config: Config };
+
+export function validatedApp(deps: BenchDeps): Express {
+  return createApp(deps);
+}
+
+function operations(deps: BenchDeps): WebhookOperations {
+  return webhookOperations({ stores: deps.stores, clock: deps.clock, resolver: deps.resolver, allowPrivateTargets: deps.config.allowPrivateTargets });
+}
+
+/** Express with auth only: the handlers trust whatever arrives, as they would without the spec. */
+export function bareApp(deps: BenchDeps): Express {
+  const authenticate = apiKeySecurityHandler(deps.stores.projects);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('case sensitive routing', true);
+  app.use((req, _res, next) => (authenticate(req) ? next() : next(new ProblemError('unauthorized', 'Missing or unknown anchor-api-key header.'))));
+  app.use(express.json({ limit: BODY_LIMIT_BYTES }));
+  app.use(webhooksRouter(operations(deps)));
+  app.use(problemHandler(deps.logger));
+  return app;
+}
+
+const ID_PATH = /^\/v1\/webhooks\/([^/?]+)$/;
+
+/** `node:http` and the same operations: what the database and JSON cost with no framework at all. */
+export function ceilingServer(deps: BenchDeps): Server {
+  const ops = operations(deps);
+  const send = (res: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8') => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) }).end(text);
+  };
+  const handle = async (req: IncomingMessage, res: ServerResponse, projectId: string) => {
+    const path = req.url ?? '/';
+    const id = ID_PATH.exec(path)?.[1];
+    if (path === '/v1/webhooks' && req.method === 'GET') return send(res, 200, ops.list(projectId));
+    if (path === '/v1/webhooks' && req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const created = await ops.create(projectId, JSON.parse(Buffer.concat(chunks).toString('utf8')) as CreateWebhookRequest, undefined);
+      return send(res, created.status, created.body);
+    }
+    if (id && req.method === 'GET') return send(res, 200, ops.get(projectId, id));
+    if (id && req.method === 'DELETE') return send(res, 200, ops.remove(projectId, id));
+    throw new ProblemError('not_found', 'No such route.');
+  };
+  return createServer((req, res) => {
+    const key = req.headers['anchor-api-key'];
+    const projectId = typeof key === 'string' ? deps.stores.projects.projectIdForKey(key) : undefined;
+    const failed = (err: unknown) => {
+      const problem = err instanceof ProblemError ? err : new ProblemError('internal_error', String(err));
+      send(res, problem.status, problemBody(problem.code, problem.detail), PROBLEM_CONTENT_TYPE);
+    };
+    if (!projectId) return failed(new ProblemError('unauthorized', 'Missing or unknown anchor-api-key header.'));
+    handle(req, res, projectId).catch(failed);
+  });
+}
