@@ -15,6 +15,10 @@ export type Config = {
   /** Token bucket per API key: refill per second (0 disables) and bucket size. */
   rateLimitPerSecond: number;
   rateLimitBurst: number;
+  /** ANCHOR_HEADERS_TIMEOUT_MS: a client gets this long to send its request headers (slowloris). */
+  headersTimeoutMs: number;
+  /** ANCHOR_REQUEST_TIMEOUT_MS: and this long for the whole request, body included. */
+  requestTimeoutMs: number;
   logLevel: LevelWithSilent;
 };
 
@@ -63,6 +67,13 @@ export function loadConfig(env: Env = process.env): Config {
     return typeof value === 'number' && value < 1 ? 'must be at least 1' : value;
   });
 
+  const headersTimeoutMs = read('ANCHOR_HEADERS_TIMEOUT_MS', 10_000, parseTimeoutMs);
+  const requestTimeoutMs = read('ANCHOR_REQUEST_TIMEOUT_MS', Math.max(30_000, headersTimeoutMs), (raw) => {
+    const value = parseTimeoutMs(raw);
+    // Node refuses a headers timeout longer than the request timeout.
+    return typeof value === 'number' && value < headersTimeoutMs ? `must be at least ANCHOR_HEADERS_TIMEOUT_MS (${headersTimeoutMs})` : value;
+  });
+
   let logLevel: LevelWithSilent = 'info';
   if (env.LOG_LEVEL) {
     const level = env.LOG_LEVEL.trim().toLowerCase() as LevelWithSilent;
@@ -71,7 +82,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  return { port, host, dbPath, apiKey, secretKey, validateResponses, allowPrivateTargets, rateLimitPerSecond, rateLimitBurst, logLevel };
+  return { port, host, dbPath, apiKey, secretKey, validateResponses, allowPrivateTargets, rateLimitPerSecond, rateLimitBurst, headersTimeoutMs, requestTimeoutMs, logLevel };
 }
 
 function parseBoolean(raw: string): boolean | string {
@@ -79,6 +90,10 @@ function parseBoolean(raw: string): boolean | string {
   if (['1', 'true', 'yes', 'on'].includes(value)) return true;
   if (['0', 'false', 'no', 'off'].includes(value)) return false;
   return 'expected true/false (or 1/0)';
+}
+
+function parseTimeoutMs(raw: string): number | string {
+  return /^\d{1,7}$/.test(raw) && Number(raw) >= 100 ? Number(raw) : 'expected a whole number of milliseconds from 100 to 9999999';
 }
 
 function parseNonNegativeNumber(raw: string): number | string {

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -46,6 +46,19 @@ export type RunningServer = {
 /** How long in-flight requests get on shutdown before their connections are cut. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
+/**
+ * Slow clients (slowloris: headers or a body dripping in) are answered 408 and cut off after
+ * the timeouts. Node only looks every `connectionsCheckingInterval` (30 s by default), so the
+ * interval follows the timeout.
+ */
+export function httpServerOptions(config: Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs'>): ServerOptions {
+  return {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(config.headersTimeoutMs / 4))),
+  };
+}
+
 /** Opens the database, makes sure a project and key exist, and starts listening. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
@@ -70,9 +83,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = createApp({ db, clock, resolver, logger, config, stores, ...(options.delivery ? { delivery: options.delivery } : {}) });
   await warmUp;
 
-  const server = app.listen(config.port, config.host);
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const server = createServer(httpServerOptions(config), app).listen(config.port, config.host);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { port } = server.address() as AddressInfo;

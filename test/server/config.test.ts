@@ -14,6 +14,8 @@ describe('loadConfig', () => {
       allowPrivateTargets: false,
       rateLimitPerSecond: 100,
       rateLimitBurst: 200,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
       logLevel: 'info',
     });
   });
