@@ -20,14 +20,33 @@ if (process.argv.includes('--release')) {
   process.exit(0);
 }
 
-const released = JSON.parse(readFileSync(releasedFile, 'utf8'));
-const current = JSON.parse(readFileSync(currentFile, 'utf8'));
+/**
+ * api-smart-diff walks `paths` only. A webhook payload is data the receiver reads, like a
+ * response body, so each `webhooks` entry is compared as a GET whose 200 is that payload.
+ */
+function withWebhooksAsResponses(doc) {
+  const copy = structuredClone(doc);
+  for (const [name, item] of Object.entries(copy.webhooks ?? {})) {
+    const op = item.post;
+    copy.paths[`/webhooks/${name}`] = {
+      get: { operationId: op.operationId, responses: { 200: { description: op.summary ?? name, content: op.requestBody?.content ?? {} } } },
+    };
+  }
+  delete copy.webhooks;
+  return copy;
+}
+
+const released = withWebhooksAsResponses(JSON.parse(readFileSync(releasedFile, 'utf8')));
+const current = withWebhooksAsResponses(JSON.parse(readFileSync(currentFile, 'utf8')));
 const major = (doc) => Number(String(doc.info.version).split('.')[0]);
 
 // The same change shows once per place a schema is used; report each place once.
 const breaking = [...new Map(
   apiCompare(released, current).diffs
     .filter((d) => d.type === 'breaking')
+    // Components are judged where `paths` uses them; in place, api-smart-diff misclassifies
+    // edits (a response's description edit is "breaking", a removed schema field is not).
+    .filter((d) => d.path[0] !== 'components')
     .map((d) => {
       const where = d.path.join('.');
       return [where, `${d.description?.trim() || `${d.action} at`} (${where})`];

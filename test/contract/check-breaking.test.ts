@@ -43,6 +43,29 @@ describe('npm run check:breaking', () => {
       doc.components.schemas.WebhookPublic.properties.labels = { type: 'array', items: { type: 'string' }, description: 'Labels.' };
     });
     expect(added.code).toBe(0);
+    const reworded = await checkBreaking((doc) => {
+      doc.components.responses.DeliveryInProgress.description = 'Reworded for clarity.';
+      doc.components.schemas.WebhookPublic.description = 'Reworded for clarity.';
+    });
+    expect(reworded.code).toBe(0);
+  });
+
+  it('catches a field removed from an event payload, which only `webhooks` uses', async () => {
+    const result = await checkBreaking((doc) => {
+      const data = doc.components.schemas.TaskFailedData;
+      delete data.properties.recording_url;
+      data.required = data.required.filter((f: string) => f !== 'recording_url');
+    });
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/webhooks\/task\.failed.*recording_url/);
+  });
+
+  it('catches a removed parameter enum value used through components', async () => {
+    const result = await checkBreaking((doc) => {
+      doc.components.schemas.DeliveryStatus.enum = doc.components.schemas.DeliveryStatus.enum.filter((s: string) => s !== 'dead');
+    });
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/status/);
   });
 
   it('catches a removed response field and names it', async () => {
