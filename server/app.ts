@@ -13,7 +13,7 @@ import { eventTypesRouter } from './routes/event-types.js';
 import { dashboardRouter } from './routes/dashboard.js';
 import { metaRouter } from './routes/meta.js';
 import { webhooksRouter } from './routes/webhooks.js';
-import type { Database } from './storage/database.js';
+import { openDatabase, type Database } from './storage/database.js';
 import { loadSecretKey } from './storage/secret-box.js';
 import { createStores, type Stores } from './storage/stores.js';
 import type { Resolver } from './url-policy/types.js';
@@ -47,6 +47,17 @@ export function openStores(db: Database, clock: Clock, config: Pick<Config, 'dbP
     );
   }
   return stores;
+}
+
+/** Opens the database file and its stores together, closing the file again if the key does not fit. */
+export function openStorage(clock: Clock, config: Pick<Config, 'dbPath' | 'secretKey'>): { db: Database; stores: Stores } {
+  const db = openDatabase(config.dbPath);
+  try {
+    return { db, stores: openStores(db, clock, config) };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }
 
 /** The reference server: the spec's management API on Express 5, validated by express-openapi-validator. */

@@ -2,13 +2,13 @@ import { createServer, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { createApp, openStores, type AppDeps } from '../app.js';
+import { createApp, openStorage, type AppDeps } from '../app.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { loadDeliveryConfig } from '../delivery/config.js';
 import { deliveryService } from '../delivery/service.js';
 import { createLogger } from '../logger.js';
-import { openDatabase, type Database } from '../storage/database.js';
+import type { Database } from '../storage/database.js';
 import type { Stores } from '../storage/stores.js';
 import { systemResolver } from '../url-policy/index.js';
 import type { Resolver } from '../url-policy/types.js';
@@ -66,14 +66,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const resolver = options.resolver ?? systemResolver;
   const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
 
-  const db = openDatabase(config.dbPath);
-  let stores: Stores;
-  try {
-    stores = openStores(db, clock, config);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  const { db, stores } = openStorage(clock, config);
   const credentials = ensureCredentials(stores, config);
   const context: ServerContext = { db, stores, clock, logger, config, resolver };
 

@@ -18,11 +18,11 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import { createAnchorClient, type AnchorClient } from '../../client/create-anchor-client.js';
-import { createApp, openStores, type AppDeps } from '../../server/app.js';
+import { createApp, openStorage, type AppDeps } from '../../server/app.js';
 import type { Clock } from '../../server/clock.js';
 import { defaultConfig, type Config } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
-import { openDatabase, type Database } from '../../server/storage/database.js';
+import type { Database } from '../../server/storage/database.js';
 import type { Stores } from '../../server/storage/stores.js';
 import type { ResolvedAddress, Resolver } from '../../server/url-policy/types.js';
 import { contractMiddleware } from './contract.js';
@@ -109,14 +109,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       },
     }),
   });
-  const db = openDatabase(dbPath);
-  let stores: Stores;
-  try {
-    stores = openStores(db, clock, config);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  const { db, stores } = openStorage(clock, { ...config, dbPath });
   const app = createApp({ db, clock, resolver: options.resolver ?? stubResolver(), logger, config, stores, ...options.deps });
   // The recorder notes every (operationId, status) the app produces, for the coverage gate.
   const server = createServer(withCoverageRecorder(app)).listen(0, '127.0.0.1');
