@@ -5,9 +5,12 @@
 //   2. `node server/bin.mjs serve` on a free port (PORT=0, read back from its banner) with a
 //      temporary database, a known API key and ANCHOR_ALLOW_PRIVATE_TARGETS=1 so webhooks
 //      may point at the receiver;
-//   3. `redocly respect` over all workflow files, with `--server anchor=<url>` and the key and
-//      receiver URL as `--input`; respect checks each response's status, content type and
-//      schema against generated/openapi.json, plus each step's successCriteria;
+//   3. `redocly respect` over each workflow file in turn, with `--server anchor=<url>` and a key
+//      and the receiver URLs as `--input`; respect checks each response's status, content type
+//      and schema against generated/openapi.json, plus each step's successCriteria. Each file
+//      acts on a project of its own (the first on ANCHOR_API_KEY's, the others on keys from
+//      `anchor-webhooks keys create`), so one failing workflow cannot leave webhooks behind
+//      that fail the next;
 //   4. the server is stopped by its PID (SIGTERM) and must exit cleanly.
 // Exits non-zero when any workflow fails or the server misbehaves. Extra arguments go to
 // respect, e.g. `npm run test:respect -- --verbose`; ARAZZO_DIR runs the workflows of
@@ -17,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
@@ -93,6 +96,24 @@ async function stopServer(server) {
   return result;
 }
 
+/** A new project and its API key, through the server's own CLI on the same database. */
+function createProjectKey(env) {
+  return new Promise((resolveKey, reject) => {
+    const child = spawn(process.execPath, [join(root, 'server/bin.mjs'), 'keys', 'create'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => {
+      try {
+        if (code !== 0) throw new Error(`exit code ${code}`);
+        resolveKey(JSON.parse(output).api_key);
+      } catch (error) {
+        reject(new Error(`anchor-webhooks keys create failed (${error.message}):\n${output}`));
+      }
+    });
+  });
+}
+
 function runRespect(files, args) {
   const child = spawn(join(root, 'node_modules/.bin/redocly'), ['respect', ...files, ...args], {
     cwd: root,
@@ -139,7 +160,7 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'anchor-respect-'));
   const apiKey = `anc_respect_${randomBytes(16).toString('hex')}`;
   const receiver = await startReceiver();
-  const server = startServer({
+  const env = {
     ...process.env,
     HOST: '127.0.0.1',
     PORT: '0',
@@ -148,13 +169,22 @@ async function main() {
     ANCHOR_ALLOW_PRIVATE_TARGETS: '1',
     ANCHOR_VALIDATE_RESPONSES: 'true',
     LOG_LEVEL: 'warn',
-  });
+  };
+  const server = startServer(env);
   let status = 1;
+  const failed = [];
   try {
     const url = await server.ready;
     say(`server ${url} (pid ${server.child.pid}), receiver ${receiver.url}, ${files.length} workflow file(s)`);
-    const inputs = JSON.stringify({ apiKey, hookUrl: `${receiver.url}/hook`, slowHookUrl: `${receiver.url}/slow` });
-    status = await runRespect(files, ['--server', `${SOURCE_NAME}=${url}`, '--input', inputs, ...process.argv.slice(2)]);
+    const keys = [apiKey];
+    // One at a time: each is a write to the database the server has open.
+    for (let i = 1; i < files.length; i++) keys.push(await createProjectKey(env));
+    for (const [i, file] of files.entries()) {
+      const inputs = JSON.stringify({ apiKey: keys[i], hookUrl: `${receiver.url}/hook`, slowHookUrl: `${receiver.url}/slow` });
+      const code = await runRespect([file], ['--server', `${SOURCE_NAME}=${url}`, '--input', inputs, ...process.argv.slice(2)]);
+      if (code !== 0) failed.push(relative(root, file));
+    }
+    status = failed.length > 0 ? 1 : 0;
   } catch (error) {
     process.stderr.write(`[respect] ${error.message}\n${server.output()}\n`);
   } finally {
@@ -170,7 +200,7 @@ async function main() {
       status ||= 1;
     }
   }
-  say(status === 0 ? 'all workflows passed' : 'FAILED');
+  say(status === 0 ? `all ${files.length} workflow files passed` : `FAILED${failed.length ? `: ${failed.join(', ')}` : ''}`);
   process.exit(status);
 }
 
