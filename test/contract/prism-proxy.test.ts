@@ -50,13 +50,19 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Records and throws whatever Prism objected to, so the failing step names Prism's finding. */
 const prismVerdict: Middleware = {
   async onResponse({ request, response }) {
+    const found: string[] = [];
     const header = response.headers.get('sl-violations');
-    if (header) prismFindings.push(`${request.method} ${request.url}: sl-violations ${header}`);
+    if (header) found.push(`${request.method} ${request.url}: sl-violations ${header}`);
     if ((response.headers.get('content-type') ?? '').includes('problem+json')) {
       const body = (await response.clone().json()) as { type?: string; validation?: unknown };
-      if (body.type?.startsWith(PRISM_ERRORS)) prismFindings.push(`${request.method} ${request.url}: Prism answered ${response.status} ${body.type} ${JSON.stringify(body.validation ?? '')}`);
+      if (body.type?.startsWith(PRISM_ERRORS)) found.push(`${request.method} ${request.url}: Prism answered ${response.status} ${body.type} ${JSON.stringify(body.validation ?? '')}`);
+    }
+    if (found.length > 0) {
+      prismFindings.push(...found);
+      throw new Error(`Prism found a violation:\n  ${found.join('\n  ')}`);
     }
     return response;
   },
@@ -64,7 +70,8 @@ const prismVerdict: Middleware = {
 
 function viaPrism(apiKey: string): AnchorClient {
   const client = createAnchorClient({ apiKey, baseUrl: prismUrl });
-  client.use(prismVerdict, contractMiddleware(violations, seen));
+  // onResponse middleware runs last-registered first: Prism's verdict, then our own checker.
+  client.use(contractMiddleware(violations, seen), prismVerdict);
   return client;
 }
 
