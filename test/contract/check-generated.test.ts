@@ -18,7 +18,8 @@ async function checkGenerated(cwd: string) {
   }
 }
 
-describe('npm run check:generated', () => {
+// Each run bundles the spec twice with Redocly: seconds each, far more on a loaded machine.
+describe('npm run check:generated', { timeout: 120_000 }, () => {
   let copy: string;
 
   beforeAll(() => {

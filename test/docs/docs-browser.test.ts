@@ -9,7 +9,8 @@ import { loadBundle, operationsOf, repoRoot } from '../support/spec.js';
 const docsFile = join(repoRoot, 'dist/docs/index.html');
 const skip = chromiumSkipReason();
 
-describe.skipIf(skip)('the Redoc page in headless Chromium, offline', () => {
+// One page visit per operation and event; generous on a loaded machine.
+describe.skipIf(skip)('the Redoc page in headless Chromium, offline', { timeout: 120_000 }, () => {
   let browser: Browser;
   let page: Page;
   const consoleErrors: string[] = [];
