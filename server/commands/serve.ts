@@ -154,6 +154,12 @@ export async function run(_args: string[]): Promise<number> {
     }
     throw error;
   }
+  // Listening for signals before the banner is printed: a SIGTERM sent as soon as it appears
+  // still shuts down gracefully instead of killing the process.
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
   let running: RunningServer;
   try {
     running = await startServer(config, { services: [delivery.factory], delivery: delivery.appDeps });
@@ -161,13 +167,7 @@ export async function run(_args: string[]): Promise<number> {
     process.stderr.write(`Could not start: ${(error as Error).message}\n`);
     return 1;
   }
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      running.context.logger.info({ signal }, 'shutting down');
-      void running.close().then(resolve);
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  running.context.logger.info({ signal: await signal }, 'shutting down');
+  await running.close();
   return 0;
 }
