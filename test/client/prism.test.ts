@@ -1,16 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnchorClient, throwOnError, AnchorApiError, type AnchorClient } from '../../client/index.js';
 import { contractMiddleware } from '../support/contract.js';
+import { startPrism, type RunningPrism } from '../support/prism.js';
 import { publicCalls, publicOperations, type CallContext } from './support/public-operations.js';
 
 // The client against Prism 5.14.2 mocking generated/openapi.public.json: this checks the
 // client fits the spec independently of our server. `--errors` makes Prism answer any
 // request that breaks the spec with an error and an `sl-violations` header.
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const operations = publicOperations();
 // The spec's example ids, as Prism's static examples use them.
 const ctx: CallContext = {
@@ -19,17 +16,8 @@ const ctx: CallContext = {
   receiverUrl: 'https://your-app.example.com/anchor/webhooks',
 };
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-let prism: ChildProcess;
+let prism: RunningPrism;
 let baseUrl: string;
-let log = '';
 const violations: string[] = [];
 const seen = new Set<string>();
 const prismViolations: string[] = [];
@@ -49,34 +37,12 @@ function client(apiKey = 'ak_test_key'): AnchorClient {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  prism = spawn(
-    process.execPath,
-    [`${root}node_modules/@stoplight/prism-cli/dist/index.js`, 'mock', 'generated/openapi.public.json', '-h', '127.0.0.1', '-p', String(port), '--errors'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Prism did not start within 45 s:\n${log}`)), 45_000);
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('Prism is listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    prism.stdout!.on('data', onData);
-    prism.stderr!.on('data', onData);
-    prism.once('exit', (code) => reject(new Error(`Prism exited with ${code}:\n${log}`)));
-  });
+  prism = await startPrism(['mock', 'generated/openapi.public.json']);
+  baseUrl = prism.baseUrl;
 }, 60_000);
 
 afterAll(async () => {
-  if (prism && prism.exitCode === null) {
-    const exited = new Promise((resolve) => prism.once('exit', resolve));
-    prism.kill('SIGTERM');
-    await exited;
-  }
+  await prism?.stop();
 });
 
 describe('the client against a Prism mock of the public spec', () => {

@@ -13,42 +13,30 @@
  * `sl-violations` header, and on any violation line in Prism's log; the project's own
  * contract checker (test/support/contract.ts) checks the same responses too.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnchorClient, type AnchorClient } from '../../client/create-anchor-client.js';
 import { startAppWithWorker, type AppWithWorker } from '../delivery/support/app-with-worker.js';
 import { startReceiver, type Receiver } from '../delivery/support/receiver.js';
 import { contractMiddleware } from '../support/contract.js';
+import { startPrism, type RunningPrism } from '../support/prism.js';
 import { specOperations } from '../support/coverage/operations.js';
 import { createTestClock } from '../support/test-app.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const PRISM_ERRORS = 'https://stoplight.io/prism/errors#';
 const UNKNOWN_WEBHOOK = 'wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y';
 const UNKNOWN_DELIVERY = '0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e';
 
 let t: AppWithWorker;
 let receiver: Receiver;
-let prism: ChildProcess;
+let prism: RunningPrism;
 let prismUrl: string;
-let prismLog = '';
 /** What Prism objected to: `sl-violations` headers and answers Prism generated itself. */
 const prismFindings: string[] = [];
 /** What the project's own contract checker objected to. */
 const violations: string[] = [];
 /** `METHOD /template status` of every answer that came back through Prism. */
 const seen = new Set<string>();
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Records and throws whatever Prism objected to, so the failing step names Prism's finding. */
 const prismVerdict: Middleware = {
@@ -76,41 +64,19 @@ function viaPrism(apiKey: string): AnchorClient {
 }
 
 /** Prism's own log lines that report a broken request or response. */
-const violationLines = () => prismLog.split('\n').filter((line) => /violation|terminated with error/i.test(line));
+const violationLines = () => prism.log().split('\n').filter((line) => /violation|terminated with error/i.test(line));
 
 beforeAll(async () => {
   receiver = await startReceiver();
   // The server's own response validator is off here, so what reaches Prism is exactly what
   // the handlers wrote: Prism, not express-openapi-validator, judges every response body.
   t = await startAppWithWorker({ clock: createTestClock(Date.now()), config: { validateResponses: false }, delivery: { timeoutMs: 10_000 } });
-  const port = await freePort();
-  prismUrl = `http://127.0.0.1:${port}`;
-  prism = spawn(
-    process.execPath,
-    [`${root}node_modules/@stoplight/prism-cli/dist/index.js`, 'proxy', 'generated/openapi.json', t.baseUrl, '-h', '127.0.0.1', '-p', String(port), '--errors'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Prism did not start within 45 s:\n${prismLog}`)), 45_000);
-    const onData = (chunk: Buffer) => {
-      prismLog += chunk.toString();
-      if (prismLog.includes('Prism is listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    prism.stdout!.on('data', onData);
-    prism.stderr!.on('data', onData);
-    prism.once('exit', (code) => reject(new Error(`Prism exited with ${code}:\n${prismLog}`)));
-  });
+  prism = await startPrism(['proxy', 'generated/openapi.json', t.baseUrl]);
+  prismUrl = prism.baseUrl;
 }, 60_000);
 
 afterAll(async () => {
-  if (prism && prism.exitCode === null && prism.signalCode === null) {
-    const exited = new Promise((resolve) => prism.once('exit', resolve));
-    process.kill(prism.pid!, 'SIGTERM');
-    await exited;
-  }
+  await prism?.stop();
   await t?.close();
   await receiver?.close();
 });
@@ -228,7 +194,7 @@ describe('the management journey through Prism’s validating proxy', () => {
   it('went through Prism for every operation of the spec, and neither validator found a violation', () => {
     const called = new Set([...seen].map((entry) => entry.split(' ').slice(0, 2).join(' ')));
     expect(specOperations().map((op) => `${op.method} ${op.template}`).filter((op) => !called.has(op))).toEqual([]);
-    expect(prismLog).toContain('Forwarding');
+    expect(prism.log()).toContain('Forwarding');
     expect(prismFindings).toEqual([]);
     expect(violationLines()).toEqual([]);
     expect(violations).toEqual([]);
