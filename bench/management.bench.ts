@@ -14,7 +14,7 @@
  * Writes dist/bench/management.json.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -93,13 +93,12 @@ const operations: Operation[] = [
 
 type Round = { requests: number; seconds: number; cpuMicros: number; latencies: number[]; non2xx: number; errors: number };
 
+// This run's profiles land here first (one per thread), then the server's is kept as <variant>.cpuprofile.
+const runProfileDir = PROFILE ? (mkdirSync(PROFILE_DIR, { recursive: true }), mkdtempSync(join(PROFILE_DIR, 'run-'))) : '';
+
 function startServers(): Promise<{ child: ChildProcess; ready: Ready }> {
-  if (PROFILE) {
-    rmSync(PROFILE_DIR, { recursive: true, force: true });
-    mkdirSync(PROFILE_DIR, { recursive: true });
-  }
   const child = fork(fileURLToPath(new URL('./support/management-server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
+    execArgv: ['--import', 'tsx', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${runProfileDir}`] : [])],
     env: { ...process.env, BENCH_VARIANTS: VARIANTS.join(',') },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -228,9 +227,13 @@ for (const [name, r] of Object.entries(ratios)) {
 
 if (PROFILE) {
   // One profile per thread (tsx's loader runs on its own): thread 0 is the server's.
-  const file = readdirSync(PROFILE_DIR).find((f) => /\.0\.\d+\.cpuprofile$/.test(f))!;
-  console.log(`\nCPU profile of the server: dist/bench/profiles/${file}\n`);
-  console.log(summariseProfile(join(PROFILE_DIR, file), { fromUs: ready.readyAtUs }));
+  const file = join(PROFILE_DIR, `${PROFILE}.cpuprofile`);
+  renameSync(join(runProfileDir, readdirSync(runProfileDir).find((f) => /\.0\.\d+\.cpuprofile$/.test(f))!), file);
+  rmSync(runProfileDir, { recursive: true, force: true });
+  const { requests } = summaries.getWebhook!.find((r) => r.variant === PROFILE)!;
+  writeFileSync(join(PROFILE_DIR, `${PROFILE}.json`), JSON.stringify({ variant: PROFILE, operation: 'getWebhook', requests, readyAtUs: ready.readyAtUs }));
+  console.log(`\nCPU profile of the server: dist/bench/profiles/${PROFILE}.cpuprofile (${requests} requests)\n`);
+  console.log(summariseProfile(file, { fromUs: ready.readyAtUs }));
 } else {
   const out = writeResult('management', { connections: CONNECTIONS, rounds: ROUNDS, roundSeconds: ROUND_SECONDS, warmupSeconds: WARMUP_SECONDS, summaries, ratios });
   console.log(`\nwrote ${out} (${Math.round((performance.now() - started) / 1000)} s)`);

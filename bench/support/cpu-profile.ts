@@ -21,11 +21,22 @@ export function ownerOf(url: string, functionName: string): string {
   return repo ? `${repo[1]}/${repo[2]!.split('/')[0]}` : url;
 }
 
+export type ProfileSummary = {
+  /** µs the thread was busy (not idle) in the window. */
+  busyUs: number;
+  /** µs of the window, busy or not. */
+  windowUs: number;
+  /** Self time by package or folder of ours. */
+  byOwner: Map<string, number>;
+  /** Self time by function (name, owner and line). */
+  byFunction: Map<string, number>;
+};
+
 /**
- * `fromUs`: count only samples taken after this monotonic time (`process.hrtime`, in µs, the
- * clock V8's profiler uses), e.g. once the server is ready, leaving out start-up.
+ * Self time of a profile. `fromUs`: count only samples taken after this monotonic time
+ * (`process.hrtime`, in µs, the clock V8's profiler uses), e.g. once a server is ready.
  */
-export function summariseProfile(file: string, { top = 25, fromUs = 0 }: { top?: number; fromUs?: number } = {}): string {
+export function readProfile(file: string, fromUs = 0): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
@@ -35,28 +46,31 @@ export function summariseProfile(file: string, { top = 25, fromUs = 0 }: { top?:
     at += delta;
     if (at >= fromUs) self.set(id, (self.get(id) ?? 0) + delta);
   });
-
-  let busy = 0;
+  let busyUs = 0;
   const byOwner = new Map<string, number>();
   const byFunction = new Map<string, number>();
   for (const [id, us] of self) {
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
     if (functionName === '(idle)') continue;
-    busy += us;
+    busyUs += us;
     const owner = ownerOf(url, functionName);
     byOwner.set(owner, (byOwner.get(owner) ?? 0) + us);
     const name = `${functionName || '(anonymous)'}  ${owner}${url ? `:${lineNumber + 1}` : ''}`;
     byFunction.set(name, (byFunction.get(name) ?? 0) + us);
   }
-  const total = profile.endTime - Math.max(profile.startTime, fromUs);
+  return { busyUs, windowUs: profile.endTime - Math.max(profile.startTime, fromUs), byOwner, byFunction };
+}
+
+export function summariseProfile(file: string, { top = 25, fromUs = 0 }: { top?: number; fromUs?: number } = {}): string {
+  const { busyUs, windowUs, byOwner, byFunction } = readProfile(file, fromUs);
   const rows = (map: Map<string, number>, n: number) =>
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
-      .map(([name, us]) => `  ${((100 * us) / busy).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`)
+      .map(([name, us]) => `  ${((100 * us) / busyUs).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`)
       .join('\n');
   return [
-    `busy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms profiled`,
+    `busy ${(busyUs / 1000).toFixed(0)} ms of ${(windowUs / 1000).toFixed(0)} ms profiled`,
     '',
     'self time by package:',
     rows(byOwner, 20),
