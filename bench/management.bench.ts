@@ -168,7 +168,9 @@ type Ratios = {
 };
 const ratios: Record<string, Ratios> = {};
 const started = performance.now();
-const selected = PROFILE ? operations.filter((op) => op.name === 'getWebhook') : operations;
+/** BENCH_OPS=getWebhook,listWebhooks runs a subset. */
+const only = process.env.BENCH_OPS?.split(',');
+const selected = PROFILE ? operations.filter((op) => op.name === 'getWebhook') : operations.filter((op) => !only || only.includes(op.name));
 
 for (const op of selected) {
   const rounds = await alternate(VARIANTS, ROUNDS, (variant, round) => runRound(variant, op, round < 0 ? WARMUP_SECONDS : ROUND_SECONDS));
