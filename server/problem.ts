@@ -80,13 +80,19 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
 /** Maps errors from handlers, body-parser and express-openapi-validator to problems. */
 export function toProblem(err: unknown, req: Pick<Request, 'method' | 'path'>): ProblemError {
   if (err instanceof ProblemError) return err;
-  const e = (err ?? {}) as { status?: number; statusCode?: number; type?: string; message?: string; errors?: unknown; headers?: Record<string, string> };
+  const e = (err ?? {}) as { status?: number; statusCode?: number; type?: string; code?: unknown; message?: string; errors?: unknown; headers?: Record<string, string> };
   const status = e.status ?? e.statusCode;
   switch (status) {
     case 400:
       if (e.type === 'entity.parse.failed') {
         return new ProblemError('validation_failed', 'The request body is not valid JSON.', {
           errors: [{ location: 'body', path: '', message: 'must be valid JSON' }],
+        });
+      }
+      // body-parser passes zlib's own errors (code Z_*) on for a body that does not decompress.
+      if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
+        return new ProblemError('validation_failed', `The request body could not be decompressed (${e.message ?? e.code}).`, {
+          errors: [{ location: 'body', path: '', message: 'must match its Content-Encoding' }],
         });
       }
       // body-parser's errors carry a `type` (entity.*, request.*); others here are about the URL.
