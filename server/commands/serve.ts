@@ -123,20 +123,20 @@ export function ensureCredentials(stores: Stores, config: Pick<Config, 'apiKey'>
 function banner(url: string, credentials: Credentials, config: Config): string {
   const key =
     credentials.source === 'created'
-      ? `${credentials.apiKey}\n            (shown once: only its hash is stored. Export it: export ANCHOR_API_KEY=${credentials.apiKey})`
+      ? `${credentials.apiKey}\n             (shown once: only its hash is stored. Export it: export ANCHOR_API_KEY=${credentials.apiKey})`
       : credentials.source === 'env'
         ? '(from ANCHOR_API_KEY)'
         : '(not shown: only its hash is stored; `anchor-webhooks keys create` mints a new one)';
   return [
     'Anchor Webhooks reference server',
-    `  API:      ${url}`,
-    `  Docs:     ${url}/docs`,
+    `  API:       ${url}`,
+    `  Docs:      ${url}/docs`,
     `  Dashboard: ${url}/dashboard`,
-    `  Spec:     ${url}/openapi.json`,
-    `  Project:  ${credentials.projectId}`,
-    `  API key:  ${key}`,
-    `  Database: ${config.dbPath}`,
-    ...(config.allowPrivateTargets ? ['  WARNING:  ANCHOR_ALLOW_PRIVATE_TARGETS is on: http: and private/loopback targets are allowed. Local testing only.'] : []),
+    `  Spec:      ${url}/openapi.json`,
+    `  Project:   ${credentials.projectId}`,
+    `  API key:   ${key}`,
+    `  Database:  ${config.dbPath}`,
+    ...(config.allowPrivateTargets ? ['  WARNING:   ANCHOR_ALLOW_PRIVATE_TARGETS is on: http: and private/loopback targets are allowed. Local testing only.'] : []),
   ].join('\n');
 }
 
