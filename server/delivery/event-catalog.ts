@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import Ajv2020Module, { type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { components } from '../../generated/schema.js';
+import { fullSpec } from '../spec.js';
 
 // CommonJS packages: under NodeNext their classes sit on `.default`.
 const Ajv2020 = Ajv2020Module.default;
@@ -30,11 +30,7 @@ export type EventCatalog = {
   warmUp(): void;
 };
 
-export function loadBundledSpec(): SpecDocument {
-  return JSON.parse(readFileSync(new URL('../../generated/openapi.json', import.meta.url), 'utf8'));
-}
-
-export function createEventCatalog(doc: SpecDocument = loadBundledSpec()): EventCatalog {
+export function createEventCatalog(doc: SpecDocument = fullSpec): EventCatalog {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
   ajv.addSchema(doc as object, DOC_ID);

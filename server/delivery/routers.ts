@@ -9,14 +9,13 @@ import { createEventCatalog, type EventCatalog } from './event-catalog.js';
 import { createPublisher } from './publish.js';
 import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from './retry-schedule.js';
 import type { DeliveryNotifier } from './worker.js';
-import { fullSpec } from '../spec.js';
 
 /** What the app needs from the dispatcher: how to wake it, and when a first attempt is due. */
 export type DeliveryAppDeps = { notifier?: DeliveryNotifier; retrySchedule?: RetrySchedule };
 
 let catalog: EventCatalog | undefined;
 /** One catalog per process: its Ajv validators are compiled once and shared by every app. */
-export const sharedEventCatalog = (): EventCatalog => (catalog ??= createEventCatalog(fullSpec));
+export const sharedEventCatalog = (): EventCatalog => (catalog ??= createEventCatalog());
 
 /** The delivery log, test-event and publish routers for `createApp`. */
 export function deliveryRouters(db: Database, clock: Clock, deps: DeliveryAppDeps = {}): Router[] {

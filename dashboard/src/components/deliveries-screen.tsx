@@ -119,6 +119,13 @@ export function DeliveriesScreen({ webhookId, query }: Props) {
   const from = page && page.count > 0 ? offset + 1 : 0;
   const to = page ? Math.min(offset + page.items.length, page.count) : 0;
 
+  // The test-event picker and the event-type filter offer the same catalog.
+  const eventTypeOptions = eventTypes.map((info) => (
+    <option key={info.type} value={info.type}>
+      {info.type}
+    </option>
+  ));
+
   return (
     <main id="main" class="screen" tabIndex={-1}>
       <p class="breadcrumb">
@@ -154,11 +161,7 @@ export function DeliveriesScreen({ webhookId, query }: Props) {
         <div class="field inline">
           <label for="test-type">Test event type</label>
           <select id="test-type" value={testType} onChange={(e) => setTestType(e.currentTarget.value as EventType)} aria-describedby={testError ? 'test-error' : undefined}>
-            {eventTypes.map((info) => (
-              <option key={info.type} value={info.type}>
-                {info.type}
-              </option>
-            ))}
+            {eventTypeOptions}
           </select>
         </div>
         <button type="submit" class="primary" disabled={sending || !testType || webhook === 'gone'}>
@@ -187,11 +190,7 @@ export function DeliveriesScreen({ webhookId, query }: Props) {
           <label for="filter-event">Event type</label>
           <select id="filter-event" value={query.event_type ?? ''} onChange={(e) => go({ event_type: (e.currentTarget.value || undefined) as EventType | undefined, offset: undefined })}>
             <option value="">all</option>
-            {eventTypes.map((info) => (
-              <option key={info.type} value={info.type}>
-                {info.type}
-              </option>
-            ))}
+            {eventTypeOptions}
           </select>
         </div>
         <div class="field inline">
