@@ -263,7 +263,15 @@ describe.skipIf(skip)('the dashboard in headless Chromium against the reference 
       await page.goto(`${server.url}/dashboard/webhooks/${webhookId}/deliveries`);
       const pages = page.getByRole('navigation', { name: 'Pages' });
       const rows = page.locator('tr.delivery-row');
-      const showing = (text: string) => pages.getByText(text, { exact: true }).waitFor({ timeout: 15_000 });
+      const showing = (text: string) =>
+        pages
+          .getByText(text, { exact: true })
+          .waitFor({ timeout: 15_000 })
+          .catch(async (error: Error) => {
+            // Say what the screen showed instead: the pager, an error, the live indicator.
+            const seen = await page.locator('main').innerText().catch(() => '(no main)');
+            throw new Error(`${error.message}\nthe screen showed, at ${page.url()}:\n${seen.slice(-1500)}`);
+          });
 
       await showing(`1–25 of ${total} deliveries`);
       expect(await rows.count()).toBe(25);
@@ -278,9 +286,24 @@ describe.skipIf(skip)('the dashboard in headless Chromium against the reference 
       await page.getByRole('combobox', { name: 'Per page' }).selectOption('100');
       await showing('1–100 of 120 deliveries');
       expect(await rows.count()).toBe(100);
+      // Hold the next page's request: until it answers, the pager must keep describing the rows on screen.
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const eventsUrl = /\/v1\/webhooks\/[^/]+\/events\?/;
+      await page.route(eventsUrl, async (route) => {
+        await released;
+        await route.continue();
+      });
       await pages.getByRole('button', { name: 'Older' }).click();
+      await page.waitForURL((url) => url.searchParams.get('offset') === '100');
+      await pages.and(page.locator('[aria-busy="true"]')).waitFor();
+      expect(await pages.getByText('1–100 of 120 deliveries', { exact: true }).isVisible()).toBe(true);
+      expect(await rows.count()).toBe(100);
+      release();
       await showing('101–120 of 120 deliveries');
       expect(await rows.count()).toBe(20);
+      expect(await pages.getAttribute('aria-busy')).toBe('false');
+      await page.unroute(eventsUrl);
       expect(await pages.getByRole('button', { name: 'Older' }).isDisabled()).toBe(true);
 
       await page.getByRole('combobox', { name: 'Event type', exact: true }).selectOption('task.completed');
@@ -392,6 +415,8 @@ describe.skipIf(skip)('the dashboard in headless Chromium against the reference 
     await tabTo((f) => f.tag === 'a' && f.text === 'Deliveries', 'the Deliveries link');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Deliveries', level: 1 }).waitFor();
+    // As a user would, wait for the catalog to fill the picker before choosing from it.
+    await page.locator('#test-type option', { hasText: 'task.failed' }).waitFor({ state: 'attached' });
     await tabTo((f) => f.id === 'test-type', 'the test event type');
     await page.keyboard.press('ArrowDown');
     expect((await focused()).value).toBe('task.failed');
@@ -411,13 +436,14 @@ describe.skipIf(skip)('the dashboard in headless Chromium against the reference 
     await page.getByRole('dialog', { name: 'Rotate the signing secret' }).waitFor();
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
-    expect(await focused()).toMatchObject({ tag: 'button', text: 'Rotate secret' });
+    // The dialog hides before it unmounts and hands focus back: allow that moment, not a lost focus.
+    await expect.poll(focused, { timeout: 2_000 }).toMatchObject({ tag: 'button', text: 'Rotate secret' });
 
     // Delete: Cancel has focus first; Tab to the destructive button and confirm.
     await tabTo(button('Delete'), 'Delete');
     await page.keyboard.press('Enter');
     await page.getByRole('dialog', { name: 'Delete this webhook?' }).waitFor();
-    expect(await focused()).toMatchObject({ tag: 'button', text: 'Cancel' });
+    await expect.poll(focused, { timeout: 2_000 }).toMatchObject({ tag: 'button', text: 'Cancel' });
     await tabTo(button('Delete webhook'), 'Delete webhook');
     await page.keyboard.press('Enter');
     await page.getByTestId('webhook-count').filter({ hasText: '0 of 5' }).waitFor();

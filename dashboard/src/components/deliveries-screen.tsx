@@ -10,7 +10,8 @@ import { DeliveryDetailPanel } from './delivery-detail.js';
 import { StatusChip, statusLabel } from './status-chip.js';
 
 type Props = { webhookId: string; query: DeliveryQuery };
-type Page = { count: number; items: Delivery[] };
+// A page remembers the query it answers: until the next one arrives, the pager describes the rows on screen.
+type Page = { count: number; items: Delivery[]; offset: number; queryKey: string };
 
 const PAGE_SIZES = [...new Set([10, pageSize.default, 50, pageSize.max])].filter((n) => n <= pageSize.max).sort((a, b) => a - b);
 
@@ -71,7 +72,7 @@ export function DeliveriesScreen({ webhookId, query }: Props) {
         const next = JSON.stringify(data);
         const changed = next !== signature.current;
         signature.current = next;
-        if (changed) setPage(data);
+        if (changed) setPage({ ...data, offset, queryKey });
         setListError(undefined);
         return { changed, dueInMs: dueInMs(data.items) };
       },
@@ -116,8 +117,9 @@ export function DeliveriesScreen({ webhookId, query }: Props) {
       return next;
     });
 
-  const from = page && page.count > 0 ? offset + 1 : 0;
-  const to = page ? Math.min(offset + page.items.length, page.count) : 0;
+  const from = page && page.count > 0 ? page.offset + 1 : 0;
+  const to = page ? Math.min(page.offset + page.items.length, page.count) : 0;
+  const stale = page !== undefined && page.queryKey !== queryKey;
 
   // The test-event picker and the event-type filter offer the same catalog.
   const eventTypeOptions = eventTypes.map((info) => (
@@ -216,7 +218,7 @@ export function DeliveriesScreen({ webhookId, query }: Props) {
       )}
 
       {page && page.items.length > 0 && (
-        <table class="deliveries">
+        <table class="deliveries" aria-busy={stale}>
           <caption class="visually-hidden">Deliveries, newest first</caption>
           <thead>
             <tr>
@@ -274,7 +276,7 @@ export function DeliveriesScreen({ webhookId, query }: Props) {
       )}
 
       {page && page.count > 0 && (
-        <nav class="pagination" aria-label="Pages">
+        <nav class="pagination" aria-label="Pages" aria-busy={stale}>
           <p>
             {from}–{to} of {plural(page.count, 'delivery', 'deliveries')}
           </p>
