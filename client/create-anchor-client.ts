@@ -17,8 +17,8 @@ export interface AnchorClientOptions {
   /** Your application, prepended to the client's User-Agent, e.g. `billing-sync/2.3`. */
   userAgent?: string;
   /**
-   * Retry idempotent requests (GET, DELETE, and POSTs with an `Idempotency-Key`) on 429
-   * and 5xx. Off by default: `true` for the defaults, or options.
+   * Retry idempotent requests (GET, DELETE, and POSTs with an `Idempotency-Key`) on 429,
+   * 5xx and network errors. Off by default: `true` for the defaults, or options.
    */
   retry?: boolean | RetryOptions;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnchorApiError, createAnchorClient, isProblem, retryAfterMs, throwOnError, USER_AGENT, type RetryOptions } from '../../client/index.js';
-import { json, problem, startScriptedServer, type ScriptedResponse } from './support/scripted-server.js';
+import { dropConnection, json, problem, startScriptedServer, type ScriptedResponse } from './support/scripted-server.js';
 
 const WEBHOOK = {
   id: 'wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y',
@@ -180,13 +180,54 @@ describe('retries', () => {
   });
 
   it('report each retry to onRetry', async () => {
-    const seen: Array<{ attempt: number; status: number }> = [];
+    const seen: Array<{ attempt: number; status?: number }> = [];
     const { anchor } = await setup([unavailable, unavailable, json(200, WEBHOOK)], { retries: 2, onRetry: ({ attempt, status }) => seen.push({ attempt, status }) });
     await anchor.GET('/v1/webhooks/{webhook_id}', { params: { path } });
     expect(seen).toEqual([
       { attempt: 1, status: 503 },
       { attempt: 2, status: 503 },
     ]);
+  });
+
+  it('retry an idempotent request that got no answer at all (connection reset), sharing one budget with 5xx', async () => {
+    const seen: Array<{ attempt: number; status?: number; error?: string }> = [];
+    const { anchor, requests, sleeps } = await setup([dropConnection, unavailable, json(200, WEBHOOK)], {
+      retries: 2,
+      baseDelayMs: 100,
+      onRetry: ({ attempt, status, error }) => seen.push(status === undefined ? { attempt, error: (error as Error).name } : { attempt, status }),
+    });
+    const { data } = await anchor.GET('/v1/webhooks/{webhook_id}', { params: { path } });
+    expect(data?.id).toBe(WEBHOOK.id);
+    expect(requests).toHaveLength(3);
+    expect(sleeps).toEqual([50, 100]);
+    expect(seen).toEqual([
+      { attempt: 1, error: 'TypeError' },
+      { attempt: 2, status: 503 },
+    ]);
+  });
+
+  it('reject with the network error when every attempt fails, after exactly `retries` retries', async () => {
+    const { anchor, requests } = await setup([dropConnection], { retries: 2 });
+    await expect(anchor.DELETE('/v1/webhooks/{webhook_id}', { params: { path } })).rejects.toThrow(TypeError);
+    expect(requests).toHaveLength(3);
+
+    // A 5xx first, then only resets: the last failure is what the caller gets.
+    const mixed = await setup([unavailable, dropConnection], { retries: 2 });
+    await expect(mixed.anchor.GET('/v1/webhooks')).rejects.toThrow(TypeError);
+    expect(mixed.requests).toHaveLength(3);
+  });
+
+  it('never retry a network error of a request that may not be repeated, nor one the caller aborted', async () => {
+    const { anchor, requests } = await setup([dropConnection], { retries: 5 });
+    await expect(anchor.POST('/v1/webhooks', { body: { url: WEBHOOK.url, subscribed_events: ['task.completed'] } })).rejects.toThrow(TypeError);
+    await expect(anchor.PATCH('/v1/webhooks/{webhook_id}', { params: { path }, body: { enabled: false } })).rejects.toThrow(TypeError);
+    expect(requests.map((r) => r.method)).toEqual(['POST', 'PATCH']);
+
+    const aborted = await setup([json(200, WEBHOOK)], { retries: 5 });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(aborted.anchor.GET('/v1/webhooks', { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(aborted.requests).toHaveLength(0);
   });
 
   it('retryAfterMs reads seconds and dates and ignores garbage', () => {

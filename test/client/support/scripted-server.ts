@@ -12,6 +12,8 @@ export interface ScriptedResponse {
   status: number;
   headers?: Record<string, string>;
   body?: string;
+  /** Reset the connection instead of answering: the client sees a network error. */
+  drop?: boolean;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function startScriptedServer(script: ScriptedResponse[]) {
     req.on('end', () => {
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       const answer = script[Math.min(next++, script.length - 1)]!;
+      if (answer.drop) return void req.socket.destroy();
       res.writeHead(answer.status, answer.headers ?? {}).end(answer.body ?? '');
     });
   });
@@ -47,3 +50,5 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
 
 export const problem = (status: number, code: string, detail: string, headers: Record<string, string> = {}) =>
   json(status, { type: `https://docs.anchorbrowser.io/webhooks/errors#${code}`, title: code, status, detail, code }, headers);
+
+export const dropConnection: ScriptedResponse = { status: 0, drop: true };
