@@ -1880,6 +1880,24 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description A bug on our side (`internal_error`). Nothing the request asked for is half-done: writes are transactional. Retrying is safe for idempotent requests and for creates that carry an `Idempotency-Key`. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.anchorbrowser.io/webhooks/errors#internal_error",
+                 *       "title": "Internal error",
+                 *       "status": 500,
+                 *       "detail": "An unexpected error occurred; it has been logged.",
+                 *       "code": "internal_error"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The project already has 5 webhooks (`webhook_limit_reached`). Deleted webhooks do not count. */
         WebhookLimitReached: {
             headers: {
@@ -2113,6 +2131,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     createWebhook: {
@@ -2175,6 +2194,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     getWebhook: {
@@ -2218,6 +2238,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["WebhookNotFound"];
             429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     deleteWebhook: {
@@ -2252,6 +2273,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["WebhookNotFound"];
             429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     updateWebhook: {
@@ -2307,6 +2329,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     rotateWebhookSecret: {
@@ -2363,6 +2386,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     sendWebhookTestEvent: {
@@ -2409,6 +2433,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     listWebhookEvents: {
@@ -2470,6 +2495,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["WebhookNotFound"];
             429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     getWebhookEvent: {
@@ -2550,6 +2576,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["DeliveryNotFound"];
             429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     redeliverWebhookEvent: {
@@ -2594,6 +2621,7 @@ export interface operations {
             404: components["responses"]["DeliveryNotFound"];
             409: components["responses"]["DeliveryInProgress"];
             429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     listWebhookEventTypes: {
@@ -2632,6 +2660,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     publishEvent: {
@@ -2673,6 +2702,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     taskCompletedWebhook: {
