@@ -50,16 +50,16 @@ describe.skipIf(skip)('the Redoc page in headless Chromium, offline', { timeout:
     for (const { operation } of operationsOf(loadBundle('public'))) {
       await openRoute(`#/${slug(operation.tags[0])}/${operation.operationId.toLowerCase()}`, operation.summary);
       // Redoc CE 3 knows no "TypeScript" language; our TypeScript sample is listed as Node.js.
-      const languages = page.locator('button[aria-haspopup="menu"]', { hasText: /^curl$/ }).first();
+      const languages = page.locator('button[aria-haspopup="menu"]:visible', { hasText: /^curl$/ }).first();
       await languages.click();
       const items = await page.getByRole('menuitem').allInnerTexts();
       expect(items, operation.operationId).toEqual(expect.arrayContaining(['curl', 'Node.js', 'Python']));
       await page.getByRole('menuitem', { name: 'Node.js' }).click();
       await page.getByText('createAnchorClient', { exact: false }).first().waitFor();
-      await page.locator('button[aria-haspopup="menu"]', { hasText: /^Node\.js$/ }).first().click();
+      await page.locator('button[aria-haspopup="menu"]:visible', { hasText: /^Node\.js$/ }).first().click();
       await page.getByRole('menuitem', { name: 'Python' }).click();
       await page.getByText('import requests', { exact: false }).first().waitFor();
-      await page.locator('button[aria-haspopup="menu"]', { hasText: /^Python$/ }).first().click();
+      await page.locator('button[aria-haspopup="menu"]:visible', { hasText: /^Python$/ }).first().click();
       await page.getByRole('menuitem', { name: 'curl' }).click();
     }
   });
