@@ -36,6 +36,21 @@ export const specOperations: readonly SpecOperation[] = Object.entries(fullSpec.
   })),
 );
 
+/** Every query parameter name some operation documents (the access log keeps only their values). */
+export const documentedQueryParameters: ReadonlySet<string> = (() => {
+  const names = new Set<string>();
+  const resolve = (p: any) => (typeof p?.$ref === 'string' ? fullSpec.components.parameters?.[p.$ref.split('/').pop()] : p);
+  for (const item of Object.values(fullSpec.paths)) {
+    for (const op of [item, ...HTTP_METHODS.map((m) => item[m])]) {
+      for (const parameter of op?.parameters ?? []) {
+        const resolved = resolve(parameter);
+        if (resolved?.in === 'query') names.add(String(resolved.name));
+      }
+    }
+  }
+  return names;
+})();
+
 /** Status of each problem code, read from the table in the `ProblemCode` description. */
 export const problemStatus: Readonly<Record<ProblemCode, number>> = (() => {
   const schema = fullSpec.components.schemas?.ProblemCode as { enum: ProblemCode[]; description: string };

@@ -95,3 +95,19 @@ it('no secret or API key in any response but create/rotate, in any log line, or 
   // The secrets are really there, sealed: the store opens them.
   expect(t.stores.secrets.validSecrets(String(second.id), t.clock.now())).toEqual([second.secret]);
 });
+
+it('a credential sent where the API takes none (a query parameter, an unknown header) stays out of the access log', async () => {
+  const leaked = ['ak_live_in_query_0123456789', 'sk_in_custom_header_abcdef', 'Bearer in-proxy-auth-xyz', 'cookie-session-secret-42'];
+  const res = await fetch(`${t.baseUrl}/v1/webhooks?limit=5&api_key=${leaked[0]}&anchor-api-key=${leaked[0]}&status`, {
+    headers: { 'anchor-api-key': t.apiKey, 'x-api-key': leaked[1]!, 'proxy-authorization': leaked[2]!, cookie: `session=${leaked[3]}`, 'user-agent': 'secrets-probe/1.0' },
+  });
+  // Unknown query parameters are refused by the contract, and still logged without their values.
+  expect(res.status).toBe(400);
+  const line = t.logs.lines.find((l) => l.includes('secrets-probe/1.0'));
+  expect(line, 'the access line of the probe').toBeDefined();
+  for (const secret of [...leaked, t.apiKey]) expect(line).not.toContain(secret);
+  const logged = JSON.parse(line!) as { req: { url: string; headers: Record<string, string> } };
+  // What helps debugging stays: the documented filter, the parameter names, harmless headers.
+  expect(logged.req.url).toBe('/v1/webhooks?limit=5&api_key=[redacted]&anchor-api-key=[redacted]&status');
+  expect(logged.req.headers).toMatchObject({ 'user-agent': 'secrets-probe/1.0', 'x-api-key': '[redacted]', 'proxy-authorization': '[redacted]', cookie: '[redacted]' });
+});
