@@ -21,6 +21,7 @@ import { Agent, request } from 'undici';
 import { loadDeliveryConfig } from '../server/delivery/config.js';
 import { createEventCatalog, type EventType } from '../server/delivery/event-catalog.js';
 import { createPublisher } from '../server/delivery/publish.js';
+import { startBackgroundCheckpoints } from '../server/delivery/checkpointer.js';
 import { createDeliveryAgent } from '../server/delivery/target-guard.js';
 import { createDeliveryWorker } from '../server/delivery/worker.js';
 import { systemClock } from '../server/clock.js';
@@ -97,6 +98,8 @@ async function dispatcherSide(): Promise<Side> {
   }
   const config = { ...loadDeliveryConfig({}), concurrency: CONCURRENCY, allowPrivateTargets: true };
   const dispatcher = createDeliveryAgent({ allowPrivateTargets: true });
+  // As the server's delivery service does: WAL checkpoints on a thread of their own.
+  const checkpointer = startBackgroundCheckpoints(db);
   const worker = createDeliveryWorker({
     deliveries: createDeliveryStore(db),
     secrets: stores.secrets,
@@ -118,6 +121,7 @@ async function dispatcherSide(): Promise<Side> {
     async close() {
       await worker.stop();
       await dispatcher.close();
+      await checkpointer.stop();
       db.close();
       await receiver.close();
       rmSync(dir, { recursive: true, force: true });

@@ -63,11 +63,20 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   // Monotonic: ids sort by publication order even within a millisecond.
   const nextUlid = monotonicFactory(randomFraction);
   let queue: Queued[] = [];
+  /** Each type's example, copied and validated once: it is read-only here and the same for every publish. */
+  const examples = new Map<EventType, { data: EventData; issues: DataIssue[] }>();
+  const exampleOf = (type: EventType) => {
+    let example = examples.get(type);
+    if (!example) {
+      const data = catalog.exampleData(type);
+      examples.set(type, (example = { data, issues: catalog.validateData(type, data) }));
+    }
+    return example;
+  };
 
   /** Validates and serialises the event: the envelope's bytes are fixed here, once. */
   function prepare(input: PublishInput, onlyWebhookId?: string): Prepared {
-    const data = input.data ?? catalog.exampleData(input.type);
-    const issues = catalog.validateData(input.type, data);
+    const { data, issues } = input.data === undefined ? exampleOf(input.type) : { data: input.data, issues: catalog.validateData(input.type, input.data) };
     if (issues.length > 0) throw new InvalidEventDataError(input.type, issues);
     const now = clock.now();
     const id = `evt_${nextUlid(now)}`;
@@ -91,7 +100,10 @@ export function createPublisher(deps: PublisherDeps): Publisher {
 
   function storeNow(p: Prepared): Published {
     const { deliveryIds } = events.publish(p.event, p.fanOut);
-    if (deliveryIds.length > 0) notifier?.notify();
+    if (deliveryIds.length > 0) {
+      notifier?.published?.(p.event.payload, deliveryIds);
+      notifier?.notify();
+    }
     return published(p, deliveryIds);
   }
 
@@ -112,8 +124,16 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       }
       return;
     }
-    batch.forEach((q, i) => q.resolve(published(q, results[i]!.deliveryIds)));
-    if (results.some((r) => r.deliveryIds.length > 0)) notifier?.notify();
+    let any = false;
+    batch.forEach((q, i) => {
+      const { deliveryIds } = results[i]!;
+      if (deliveryIds.length > 0) {
+        any = true;
+        notifier?.published?.(q.event.payload, deliveryIds);
+      }
+      q.resolve(published(q, deliveryIds));
+    });
+    if (any) notifier?.notify();
   }
 
   return {

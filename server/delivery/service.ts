@@ -1,6 +1,7 @@
 import type { ServiceFactory } from '../commands/serve.js';
 import { createDeliveryStore } from '../storage/deliveries.js';
 import type { DeliveryConfig } from './config.js';
+import { startBackgroundCheckpoints } from './checkpointer.js';
 import { sharedEventCatalog, type DeliveryAppDeps } from './routers.js';
 import { createDeliveryAgent } from './target-guard.js';
 import { createDeliveryWorker, type DeliveryWorker } from './worker.js';
@@ -16,11 +17,14 @@ export function deliveryService(config: DeliveryConfig): { factory: ServiceFacto
     sharedEventCatalog().warmUp();
     const allowPrivateTargets = context.config.allowPrivateTargets;
     const dispatcher = createDeliveryAgent({ allowPrivateTargets, resolver: context.resolver });
+    const logger = context.logger.child({ component: 'delivery' });
+    // The worker commits many times a second: its WAL checkpoints run on a thread of their own.
+    const checkpointer = startBackgroundCheckpoints(context.db, { logger });
     const started = createDeliveryWorker({
       deliveries: createDeliveryStore(context.db),
       secrets: context.stores.secrets,
       clock: context.clock,
-      logger: context.logger.child({ component: 'delivery' }),
+      logger,
       config: { ...config, allowPrivateTargets },
       dispatcher,
     });
@@ -30,8 +34,10 @@ export function deliveryService(config: DeliveryConfig): { factory: ServiceFacto
       async stop() {
         await started.stop();
         await dispatcher.close();
+        await checkpointer.stop();
       },
     };
   };
-  return { factory, appDeps: { notifier: { notify: () => worker?.notify() }, retrySchedule: config.retrySchedule } };
+  const notifier = { notify: () => worker?.notify(), published: (payload: string, ids: readonly string[]) => worker?.published?.(payload, ids) };
+  return { factory, appDeps: { notifier, retrySchedule: config.retrySchedule } };
 }

@@ -13,20 +13,27 @@ export type Timers = {
   clearTimeout(handle: unknown): void;
 };
 
+/** Bound on cached payloads of published, unclaimed deliveries (about 1 KiB each). */
+const KNOWN_PAYLOADS_MAX = 10_000;
+
 export const systemTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
 /** Where the worker learns that work may be due now (a publish, a redelivery). */
-export type DeliveryNotifier = { notify(): void };
+export type DeliveryNotifier = {
+  notify(): void;
+  /** These deliveries were just committed with this payload: claiming them need not read it back. */
+  published?(payload: string, deliveryIds: readonly string[]): void;
+};
 
 export type WorkerDeps = {
   deliveries: DeliveryStore;
   /** Every secret valid at `now`, current first (the secrets store's `validSecrets`). */
   secrets: { validSecrets(webhookId: string, now: number): string[] };
   clock: Clock;
-  logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'> & { isLevelEnabled?(level: string): boolean };
   config: DeliveryConfig & { allowPrivateTargets: boolean };
   dispatcher: Dispatcher;
   timers?: Timers;
@@ -66,6 +73,20 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
   let lastSweep = Number.NEGATIVE_INFINITY;
   let idleWaiters: Array<() => void> = [];
   let lastClaimWasEmpty = false;
+  /** Payloads of deliveries published in this process and not yet claimed; a cache, bounded. */
+  const knownPayloads = new Map<string, string>();
+  const takeKnownPayload = (deliveryId: string) => {
+    const payload = knownPayloads.get(deliveryId);
+    if (payload !== undefined) knownPayloads.delete(deliveryId);
+    return payload;
+  };
+
+  function published(payload: string, deliveryIds: readonly string[]): void {
+    if (!started || stopped) return;
+    // Deliveries claimed elsewhere or cancelled would stay forever: start afresh past the bound.
+    if (knownPayloads.size + deliveryIds.length > KNOWN_PAYLOADS_MAX) knownPayloads.clear();
+    for (const id of deliveryIds) knownPayloads.set(id, payload);
+  }
 
   function notify(): void {
     if (!started || stopped || pumpQueued) return;
@@ -90,7 +111,8 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
       const free = config.concurrency - running.size;
       let claims: Claim[] = [];
       try {
-        const settled = deliveries.finishAndClaim(batch, { now, limit: free, perWebhook: config.perWebhookConcurrency, leaseMs });
+        const options = { now, limit: free, perWebhook: config.perWebhookConcurrency, leaseMs, knownPayload: takeKnownPayload };
+        const settled = deliveries.finishAndClaim(batch, options);
         logRecorded(batch, settled.outcomes);
         claims = settled.claims;
       } catch (err) {
@@ -192,8 +214,11 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
   }
 
   function logRecorded(batch: readonly FinishedAttempt[], outcomes: readonly FinishOutcome[]): void {
+    // A success is logged at debug level only: skip building its fields when that is off.
+    const debug = logger.isLevelEnabled?.('debug') ?? true;
     batch.forEach(({ claim, attempt: a }, i) => {
       const outcome = outcomes[i]!;
+      if (outcome.recorded && a.error === null && !outcome.webhookAutoDisabled && !debug) return;
       const fields = {
         delivery_id: claim.deliveryId,
         event_id: claim.eventId,
@@ -228,6 +253,7 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
 
   return {
     notify,
+    published,
     start() {
       if (started) return;
       started = true;

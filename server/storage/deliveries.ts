@@ -64,7 +64,14 @@ export type AttemptResult = {
   autoDisableFailingSince: number;
 };
 
-export type ClaimOptions = { now: number; limit: number; perWebhook: number; leaseMs: number };
+export type ClaimOptions = {
+  now: number;
+  limit: number;
+  perWebhook: number;
+  leaseMs: number;
+  /** The payload of a delivery the caller already holds (it published it): saves reading the event back. */
+  knownPayload?: (deliveryId: string) => string | undefined;
+};
 
 export type FinishedAttempt = { claim: Claim; attempt: AttemptRecord; result: AttemptResult };
 
@@ -129,27 +136,25 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       AND status IN ('pending', 'failed') AND next_attempt_at <= @now`);
   // Claiming goes webhook by webhook through (webhook_id, next_attempt_at): its cost follows the
   // number of live webhooks and the claims made, not the size of the backlog.
-  const webhooksWithDue = db.prepare<{ now: number }, { id: string }>(`
-    SELECT w.id FROM webhooks w
+  const webhooksWithDue = db.prepare<{ now: number }, { id: string; url: string }>(`
+    SELECT w.id, w.url FROM webhooks w
     WHERE w.enabled = 1 AND w.deleted_at IS NULL
       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.webhook_id = w.id AND d.status IN ('pending', 'failed') AND d.next_attempt_at <= @now)`);
   const inFlightByWebhook = db.prepare<[], { webhook_id: string; n: number }>(
     "SELECT webhook_id, COUNT(*) AS n FROM deliveries WHERE status = 'in_flight' GROUP BY webhook_id",
   );
-  type DueRow = Omit<Claim, 'leaseUntil' | 'oneShot'> & { oneShot: number; dueAt: number; seq: number };
-  const dueOfWebhook = db.prepare<{ webhookId: string; now: number; limit: number }, DueRow>(`
-    SELECT d.id AS deliveryId, d.event_id AS eventId, d.event_type AS eventType, d.webhook_id AS webhookId,
-           w.url AS url, e.payload AS payload, d.attempt_count + 1 AS attemptNumber,
-           d.one_shot AS oneShot, d.next_attempt_at AS dueAt, d.rowid AS seq
-    FROM deliveries d
-    JOIN webhooks w ON w.id = d.webhook_id
-    JOIN events e ON e.id = d.event_id
-    WHERE d.webhook_id = @webhookId AND d.status IN ('pending', 'failed') AND d.next_attempt_at <= @now
-    ORDER BY d.next_attempt_at, d.rowid
+  // Only the order is read here; the claiming UPDATE returns the rest, and the payload is read
+  // only when the caller does not already hold it (it published the event moments ago).
+  const dueOfWebhook = db.prepare<{ webhookId: string; now: number; limit: number }, { seq: number; dueAt: number }>(`
+    SELECT rowid AS seq, next_attempt_at AS dueAt FROM deliveries
+    WHERE webhook_id = @webhookId AND status IN ('pending', 'failed') AND next_attempt_at <= @now
+    ORDER BY next_attempt_at, rowid
     LIMIT @limit`);
-  const markInFlight = db.prepare(
-    "UPDATE deliveries SET status = 'in_flight', lease_until = @leaseUntil, next_attempt_at = NULL, updated_at = @now WHERE id = @id",
-  );
+  type ClaimedRow = { deliveryId: string; eventId: string; eventType: string; attemptNumber: number; oneShot: number };
+  const markInFlight = db.prepare<{ seq: number; leaseUntil: number; now: number }, ClaimedRow>(`
+    UPDATE deliveries SET status = 'in_flight', lease_until = @leaseUntil, next_attempt_at = NULL, updated_at = @now
+    WHERE rowid = @seq
+    RETURNING id AS deliveryId, event_id AS eventId, event_type AS eventType, attempt_count + 1 AS attemptNumber, one_shot AS oneShot`);
   const reclaim = db.prepare(`
     UPDATE deliveries SET status = 'pending', next_attempt_at = @now, lease_until = NULL, updated_at = @now
     WHERE status = 'in_flight' AND lease_until <= @now`);
@@ -227,25 +232,37 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       LIMIT ${PRUNE_BATCH})`);
 
   const claimDueInner = (options: ClaimOptions): Claim[] => {
-    const { now, limit, perWebhook, leaseMs } = options;
+    const { now, limit, perWebhook, leaseMs, knownPayload } = options;
     if (limit <= 0) return [];
     const busy = new Map(inFlightByWebhook.all().map((r) => [r.webhook_id, r.n]));
-    const due: DueRow[] = [];
-    for (const { id } of webhooksWithDue.all({ now })) {
+    const due: Array<{ seq: number; dueAt: number; webhookId: string; url: string }> = [];
+    for (const { id, url } of webhooksWithDue.all({ now })) {
       const room = Math.min(limit, perWebhook - (busy.get(id) ?? 0));
-      if (room > 0) due.push(...dueOfWebhook.all({ webhookId: id, now, limit: room }));
+      if (room > 0) for (const row of dueOfWebhook.all({ webhookId: id, now, limit: room })) due.push({ ...row, webhookId: id, url });
     }
     // Oldest due first across webhooks; each webhook already holds no more than its room.
     due.sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
     const leaseUntil = now + leaseMs;
-    return due.slice(0, limit).map(({ dueAt: _dueAt, seq: _seq, ...row }) => {
-      markInFlight.run({ id: row.deliveryId, leaseUntil, now });
-      return { ...row, oneShot: row.oneShot === 1, leaseUntil };
+    return due.slice(0, limit).map(({ seq, webhookId, url }) => {
+      const row = markInFlight.get({ seq, leaseUntil, now })!;
+      const known = knownPayload?.(row.deliveryId);
+      return {
+        deliveryId: row.deliveryId,
+        eventId: row.eventId,
+        eventType: row.eventType,
+        webhookId,
+        url,
+        payload: known ?? payload.get({ id: row.eventId })!.payload,
+        attemptNumber: row.attemptNumber,
+        oneShot: row.oneShot === 1,
+        leaseUntil,
+      };
     });
   };
   const claimDue = db.transaction(claimDueInner);
 
-  const finishOne = (claim: Claim, attempt: AttemptRecord, result: AttemptResult): FinishOutcome => {
+  /** `healthy`: webhooks already marked healthy in this batch, whose row needs no second write. */
+  const finishOne = (claim: Claim, attempt: AttemptRecord, result: AttemptResult, healthy: Set<string>): FinishOutcome => {
     const { now } = result;
     const updated = updateDelivery.get({
       id: claim.deliveryId,
@@ -259,14 +276,20 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     if (!updated) return { recorded: false };
     insertAttempt.run({ deliveryId: claim.deliveryId, ...attempt, requestHeaders: JSON.stringify(attempt.requestHeaders) });
     let webhookAutoDisabled = false;
-    if (result.succeeded) markHealthy.run({ id: claim.webhookId });
-    else {
+    if (result.succeeded) {
+      if (!healthy.has(claim.webhookId)) markHealthy.run({ id: claim.webhookId });
+      healthy.add(claim.webhookId);
+    } else {
+      healthy.delete(claim.webhookId);
       markFailing.run({ id: claim.webhookId, now: attempt.startedAt });
       webhookAutoDisabled = autoDisable.run({ id: claim.webhookId, now, threshold: result.autoDisableFailingSince }).changes > 0;
     }
     return { recorded: true, status: updated.status, webhookAutoDisabled };
   };
-  const finishAll = (finished: readonly FinishedAttempt[]) => finished.map((f) => finishOne(f.claim, f.attempt, f.result));
+  const finishAll = (finished: readonly FinishedAttempt[]) => {
+    const healthy = new Set<string>();
+    return finished.map((f) => finishOne(f.claim, f.attempt, f.result, healthy));
+  };
   const finishAttempts = db.transaction(finishAll);
   const finishAndClaim = db.transaction((finished: readonly FinishedAttempt[], options: ClaimOptions) => ({
     outcomes: finishAll(finished),
