@@ -99,6 +99,26 @@ describe('claimDue', () => {
     expect(t.claim(50, 3).map((c) => c.webhookId)).toEqual([slow]);
   });
 
+  it('takes the payload the caller already holds, reads the stored one otherwise, and the webhook URL as it is at claim time', () => {
+    const t = setup();
+    const webhook = t.addWebhook();
+    const held = t.publish();
+    const other = t.publish();
+    t.db.prepare('UPDATE webhooks SET url = ? WHERE id = ?').run('https://changed.example.com/hook', webhook);
+    const claimed = t.store.claimDue({
+      now: t.clock.now(),
+      limit: 50,
+      perWebhook: 5,
+      leaseMs: LEASE,
+      knownPayload: (deliveryId) => (deliveryId === held.deliveryIds[0] ? 'the payload the publisher held' : undefined),
+    });
+    expect(claimed.map((c) => [c.eventId, c.payload, c.url])).toEqual([
+      [held.id, 'the payload the publisher held', 'https://changed.example.com/hook'],
+      [other.id, t.store.payloadOf(other.id), 'https://changed.example.com/hook'],
+    ]);
+    expect(JSON.parse(claimed[1]!.payload)).toMatchObject({ id: other.id, type: 'task.completed' });
+  });
+
   it('respects the global limit', () => {
     const t = setup();
     t.addWebhook();
