@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
+import traverse from 'json-schema-traverse';
 import { authenticate } from './auth.js';
 import { fullSpec } from './spec.js';
 import { validationView } from './validator-spec.js';
@@ -25,6 +26,7 @@ const validators = new Map<boolean, Validator>();
 export function sharedValidator(validateResponses: boolean): Validator {
   const existing = validators.get(validateResponses);
   if (existing) return existing;
+  skipSpecMapsInAjvWalks();
   const middlewares = OpenApiValidator.middleware({
     // Only what validation needs: smaller schemas to compile at start-up (see validationView).
     apiSpec: validationView(fullSpec) as never,
@@ -46,4 +48,22 @@ export function sharedValidator(validateResponses: boolean): Validator {
   const validator = { before: middlewares.slice(0, split + 1), after: middlewares.slice(split + 1) };
   validators.set(validateResponses, validator);
   return validator;
+}
+
+/**
+ * express-openapi-validator compiles every operation's request and response schema with the
+ * whole (dereferenced) `paths` and `components` attached, and before each compile Ajv walks
+ * every key of the schema with json-schema-traverse looking for `$id`s and anchors: a walk of
+ * the whole API per schema, about a fifth of the start-up warm-up. `paths` and `components`
+ * are never JSON Schema keywords and, dereferenced, nothing refers into them, so the walk may
+ * skip them. `skipKeywords` is json-schema-traverse's own table of keys not to descend into
+ * (the one copy in node_modules, the one Ajv requires; in dist/server, the one bundled with Ajv).
+ * Property *names* `paths` or `components` (under `properties`) are still walked: the table
+ * applies to keyword positions only.
+ */
+function skipSpecMapsInAjvWalks(): void {
+  const { skipKeywords } = traverse as unknown as { skipKeywords?: Record<string, boolean> };
+  if (!skipKeywords) throw new Error('json-schema-traverse: skipKeywords not found; check the pinned version');
+  skipKeywords.paths = true;
+  skipKeywords.components = true;
 }

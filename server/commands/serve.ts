@@ -1,4 +1,5 @@
 import { createServer, type Server, type ServerOptions } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -61,6 +62,8 @@ export function httpServerOptions(config: Pick<Config, 'headersTimeoutMs' | 'req
 
 /** Opens the database, makes sure a project and key exist, and starts listening. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  // Milliseconds since the process started: what loading the modules cost, in a CLI start.
+  const startedAt = performance.now();
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   const resolver = options.resolver ?? systemResolver;
@@ -75,6 +78,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   for (const factory of options.services ?? []) services.push(await factory(context));
   const app = createApp({ db, clock, resolver, logger, config, stores, ...(options.delivery ? { delivery: options.delivery } : {}) });
   await warmUp;
+  const warmAt = performance.now();
 
   const server = createServer(httpServerOptions(config), app).listen(config.port, config.host);
   server.keepAliveTimeout = 5_000;
@@ -86,7 +90,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (config.allowPrivateTargets) {
     logger.warn('ANCHOR_ALLOW_PRIVATE_TARGETS is on: http: and loopback/private webhook URLs are accepted. For local testing only.');
   }
-  logger.info({ url, db: config.dbPath }, 'listening');
+  const listeningAt = performance.now();
+  const startup = { sinceProcessStartMs: Math.round(listeningAt), beforeStartMs: Math.round(startedAt), warmUpMs: Math.round(warmAt - startedAt), listenMs: Math.round(listeningAt - warmAt) };
+  logger.info({ url, db: config.dbPath, startup }, 'listening');
 
   let closing: Promise<void> | undefined;
   const close = () =>
