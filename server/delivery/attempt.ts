@@ -10,6 +10,11 @@ export type AttemptOptions = {
   dispatcher: Dispatcher;
   /** Covers the whole attempt: connect, headers and the part of the body read. */
   timeoutMs: number;
+  /**
+   * Aborted at the attempt's deadline, when the caller keeps one for several attempts that
+   * started together (one timer instead of one each); otherwise the attempt sets its own.
+   */
+  deadline?: AbortSignal;
   allowPrivateTargets: boolean;
 };
 
@@ -49,15 +54,16 @@ export async function sendAttempt(req: AttemptRequest, options: AttemptOptions):
   const refused = preflightViolation(req.url, options.allowPrivateTargets);
   if (refused) return failure('url_not_allowed', `Not delivered: ${refused.rule}: ${refused.detail}`);
 
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const own = options.deadline ? null : new AbortController();
+  const signal = options.deadline ?? own!.signal;
+  const timer = own ? setTimeout(() => own.abort(), options.timeoutMs) : null;
   try {
     const res = await request(req.url, {
       method: 'POST',
       headers: req.headers,
       body: req.body,
       dispatcher: options.dispatcher,
-      signal: controller.signal,
+      signal,
     });
     const excerpt = await readExcerpt(res.body);
     const statusCode = res.statusCode;
@@ -74,11 +80,11 @@ export async function sendAttempt(req: AttemptRequest, options: AttemptOptions):
     const retryAfter = statusCode === 429 || statusCode === 503 ? header('retry-after') : null;
     return { ...base, ok: false, error: 'http_status', errorMessage: `The receiver answered ${statusCode}.`, retryAfter };
   } catch (err) {
-    if (controller.signal.aborted) return failure('timeout', `No complete answer within ${options.timeoutMs} ms.`);
+    if (signal.aborted) return failure('timeout', `No complete answer within ${options.timeoutMs} ms.`);
     const [error, message] = classify(err);
     return failure(error, message);
   } finally {
-    clearTimeout(timer);
+    if (timer) clearTimeout(timer);
   }
 }
 

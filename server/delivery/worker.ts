@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
@@ -12,6 +13,8 @@ export type Timers = {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 };
+
+type Deadline = { signal: AbortSignal; done(): void };
 
 /** Bound on cached payloads of published, unclaimed deliveries (about 1 KiB each). */
 const KNOWN_PAYLOADS_MAX = 10_000;
@@ -128,7 +131,8 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
         if (!secrets) secretsOf.set(webhookId, (secrets = deps.secrets.validSecrets(webhookId, now)));
         return secrets;
       };
-      for (const claim of claims) track(attempt(claim, now, validSecrets));
+      const deadline = claims.length > 0 ? sharedDeadline(claims.length) : null;
+      for (const claim of claims) track(attempt(claim, now, validSecrets, deadline!));
       const next = deliveries.nextWakeAt(now);
       if (next !== null) sleepMs = Math.min(sleepMs, Math.max(1, next - now));
     } catch (err) {
@@ -161,8 +165,27 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
     });
   }
 
+  /**
+   * The deadline of attempts claimed together: they start at the same instant, so one timer
+   * serves them all. It is cleared when the last of them is done.
+   */
+  function sharedDeadline(attempts: number): Deadline {
+    const controller = new AbortController();
+    // Each attempt under way listens for the abort.
+    setMaxListeners(attempts + 1, controller.signal);
+    // Unref: the attempts themselves keep the process alive, not their deadline.
+    const timer = setTimeout(() => controller.abort(), config.timeoutMs).unref();
+    let left = attempts;
+    return {
+      signal: controller.signal,
+      done() {
+        if (--left === 0) clearTimeout(timer);
+      },
+    };
+  }
+
   /** One attempt of a claimed delivery; its result is queued for `record`. Never rejects. */
-  async function attempt(claim: Claim, startedAt: number, validSecrets: (webhookId: string) => string[]): Promise<void> {
+  async function attempt(claim: Claim, startedAt: number, validSecrets: (webhookId: string) => string[], deadline: Deadline): Promise<void> {
     try {
       const secrets = validSecrets(claim.webhookId);
       const headers = deliveryHeaders({
@@ -174,7 +197,7 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
       });
       const outcome = await send(
         { url: claim.url, headers, body: claim.payload },
-        { dispatcher: deps.dispatcher, timeoutMs: config.timeoutMs, allowPrivateTargets: config.allowPrivateTargets },
+        { dispatcher: deps.dispatcher, timeoutMs: config.timeoutMs, allowPrivateTargets: config.allowPrivateTargets, deadline: deadline.signal },
       );
       const finishedAt = clock.now();
       finished.push({
@@ -199,6 +222,8 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
     } catch (err) {
       // A bug: the lease expires and the delivery is tried again.
       logger.error({ err, delivery_id: claim.deliveryId }, 'delivery attempt could not be made');
+    } finally {
+      deadline.done();
     }
   }
 

@@ -43,11 +43,13 @@ export function createEventStore(db: Database): EventStore {
     INSERT INTO deliveries (id, event_id, webhook_id, project_id, event_type, status, next_attempt_at, created_at, updated_at)
     VALUES (@id, @eventId, @webhookId, @projectId, @type, 'pending', @firstAttemptAt, @createdAt, @createdAt)`);
 
-  const publishOne = (event: NewEvent, fanOut: FanOut) => {
+  type Targets = Array<{ id: string }>;
+  /** `subscribersOf`: within one transaction, a project's subscribers to a type are read once. */
+  const publishOne = (event: NewEvent, fanOut: FanOut, subscribersOf: (projectId: string, type: string) => Targets) => {
     insertEvent.run(event);
     const targets = fanOut.onlyWebhookId
       ? oneWebhook.all({ projectId: event.projectId, webhookId: fanOut.onlyWebhookId })
-      : subscribers.all({ projectId: event.projectId, type: event.type });
+      : subscribersOf(event.projectId, event.type);
     const deliveryIds = targets.map(({ id: webhookId }) => {
       const id = uuidV7(event.createdAt);
       insertDelivery.run({ id, eventId: event.id, webhookId, projectId: event.projectId, type: event.type, firstAttemptAt: fanOut.firstAttemptAt, createdAt: event.createdAt });
@@ -55,8 +57,19 @@ export function createEventStore(db: Database): EventStore {
     });
     return { deliveryIds };
   };
-  const publish = db.transaction(publishOne);
-  const publishMany = db.transaction((items: ReadonlyArray<{ event: NewEvent; fanOut: FanOut }>) => items.map((i) => publishOne(i.event, i.fanOut)));
+  const readSubscribers = (projectId: string, type: string) => subscribers.all({ projectId, type });
+  const publish = db.transaction((event: NewEvent, fanOut: FanOut) => publishOne(event, fanOut, readSubscribers));
+  const publishMany = db.transaction((items: ReadonlyArray<{ event: NewEvent; fanOut: FanOut }>) => {
+    // Nothing in this transaction changes webhooks, so one read per project and type holds for all.
+    const seen = new Map<string, Targets>();
+    const subscribersOf = (projectId: string, type: string) => {
+      const key = `${projectId}\n${type}`;
+      let targets = seen.get(key);
+      if (!targets) seen.set(key, (targets = readSubscribers(projectId, type)));
+      return targets;
+    };
+    return items.map((i) => publishOne(i.event, i.fanOut, subscribersOf));
+  });
 
   return {
     publish: (event, fanOut) => publish.immediate(event, fanOut),
