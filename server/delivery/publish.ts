@@ -63,32 +63,33 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   // Monotonic: ids sort by publication order even within a millisecond.
   const nextUlid = monotonicFactory(randomFraction);
   let queue: Queued[] = [];
-  /** Each type's example, copied and validated once: it is read-only here and the same for every publish. */
-  const examples = new Map<EventType, { data: EventData; issues: DataIssue[] }>();
+  /** Each type's example, copied, validated and serialised once: it is the same for every publish. */
+  type Body = { data: EventData; issues: DataIssue[]; dataJson: string; text: string };
+  const examples = new Map<EventType, Body>();
+  const bodyOf = (type: EventType, data: EventData): Body => ({
+    data,
+    issues: catalog.validateData(type, data),
+    dataJson: JSON.stringify(data),
+    text: defaultEventText(type, data),
+  });
   const exampleOf = (type: EventType) => {
     let example = examples.get(type);
-    if (!example) {
-      const data = catalog.exampleData(type);
-      examples.set(type, (example = { data, issues: catalog.validateData(type, data) }));
-    }
+    if (!example) examples.set(type, (example = bodyOf(type, catalog.exampleData(type))));
     return example;
   };
 
   /** Validates and serialises the event: the envelope's bytes are fixed here, once. */
   function prepare(input: PublishInput, onlyWebhookId?: string): Prepared {
-    const { data, issues } = input.data === undefined ? exampleOf(input.type) : { data: input.data, issues: catalog.validateData(input.type, input.data) };
-    if (issues.length > 0) throw new InvalidEventDataError(input.type, issues);
+    const body = input.data === undefined ? exampleOf(input.type) : bodyOf(input.type, input.data);
+    if (body.issues.length > 0) throw new InvalidEventDataError(input.type, body.issues);
     const now = clock.now();
     const id = `evt_${nextUlid(now)}`;
-    // Serialised once: these exact bytes are stored, sent and signed on every attempt.
-    const payload = JSON.stringify({
-      id,
-      type: input.type,
-      created: new Date(now).toISOString(),
-      project_id: input.projectId,
-      text: input.text ?? defaultEventText(input.type, data),
-      data,
-    });
+    // Serialised once: these exact bytes are stored, sent and signed on every attempt. The same
+    // text as JSON.stringify of { id, type, created, project_id, text, data }, with `data`
+    // serialised beforehand (once per type for the example).
+    const payload =
+      `{"id":${JSON.stringify(id)},"type":${JSON.stringify(input.type)},"created":${JSON.stringify(new Date(now).toISOString())}` +
+      `,"project_id":${JSON.stringify(input.projectId)},"text":${JSON.stringify(input.text ?? body.text)},"data":${body.dataJson}}`;
     return {
       type: input.type,
       event: { id, projectId: input.projectId, type: input.type, payload, createdAt: now },
