@@ -3,7 +3,7 @@
 // and the packages they use) into dist/server with esbuild, so `anchor-webhooks` starts without
 // compiling TypeScript through tsx or resolving and reading some 600 package files one by one.
 // `--if-stale` (what `npm start` uses) skips the build when the stamp still matches.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -53,7 +53,12 @@ const started = Date.now();
 // The stamp hashes the bytes esbuild compiled, not the files after the build: a source saved
 // during the build leaves the bundle stale rather than wrongly fresh.
 const compiled = new Map();
-for (const file of ['server/build.mjs', 'server/bundle-stamp.mjs', 'tsconfig.json']) compiled.set(file, readFileSync(join(ROOT, file)));
+// Packages are stamped by the lockfiles (npm rewrites node_modules/.package-lock.json on every
+// install), not file by file: bin.mjs checks the stamp on every start.
+const lockfiles = ['package-lock.json', 'node_modules/.package-lock.json'];
+for (const file of ['server/build.mjs', 'server/bundle-stamp.mjs', 'tsconfig.json', ...lockfiles]) {
+  if (existsSync(join(ROOT, file))) compiled.set(file, readFileSync(join(ROOT, file)));
+}
 // Built beside the live bundle and swapped in, so a server starting meanwhile never sees half a bundle.
 const staging = `${BUNDLE_DIR}.building-${process.pid}`;
 rmSync(staging, { recursive: true, force: true });
@@ -80,10 +85,7 @@ const result = await build({
   plugins: [ownImportMetaUrl(BUNDLE_DIR, compiled)],
 });
 const sources = Object.keys(result.metafile.inputs).map(relativeToRoot);
-// Packages are stamped by the lockfiles (npm rewrites node_modules/.package-lock.json on every
-// install), not file by file: bin.mjs checks the stamp on every start.
 const ownSources = sources.filter((file) => !file.split('/').includes('node_modules'));
-const lockfiles = ['package-lock.json', 'node_modules/.package-lock.json'];
 const inputs = [...new Set([...ownSources, ...compiled.keys(), ...lockfiles])].sort();
 const bytes = (input) => compiled.get(input) ?? readFileSync(join(ROOT, input));
 writeFileSync(join(staging, STAMP), `${JSON.stringify({ hash: hashInputs(ROOT, inputs, bytes), inputs }, null, 2)}\n`);
@@ -94,6 +96,12 @@ try {
 } catch {
   // no previous bundle
 }
-renameSync(staging, BUNDLE_DIR);
+try {
+  renameSync(staging, BUNDLE_DIR);
+} catch (error) {
+  // Another build (a second `npm start`) swapped its bundle in first; its own stamp says what it was built from.
+  if (!['ENOTEMPTY', 'EEXIST'].includes(error.code)) throw error;
+  rmSync(staging, { recursive: true, force: true });
+}
 rmSync(old, { recursive: true, force: true });
 console.log(`server: built dist/server/${ENTRY} from ${ownSources.length} sources and ${sources.length - ownSources.length} package files in ${Date.now() - started} ms`);
