@@ -155,16 +155,6 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     UPDATE deliveries SET status = 'in_flight', lease_until = @leaseUntil, next_attempt_at = NULL, updated_at = @now
     WHERE rowid = @seq
     RETURNING id AS deliveryId, event_id AS eventId, event_type AS eventType, attempt_count + 1 AS attemptNumber, one_shot AS oneShot`);
-  // When every webhook's room fits in the limit, all of its due rows up to its room are claimed
-  // whatever the others hold: one statement per webhook selects and marks them.
-  const claimRoomOfWebhook = db.prepare<{ webhookId: string; now: number; room: number; leaseUntil: number }, ClaimedRow & { seq: number }>(`
-    UPDATE deliveries SET status = 'in_flight', lease_until = @leaseUntil, next_attempt_at = NULL, updated_at = @now
-    WHERE rowid IN (
-      SELECT rowid FROM deliveries
-      WHERE webhook_id = @webhookId AND status IN ('pending', 'failed') AND next_attempt_at <= @now
-      ORDER BY next_attempt_at, rowid
-      LIMIT @room)
-    RETURNING id AS deliveryId, event_id AS eventId, event_type AS eventType, attempt_count + 1 AS attemptNumber, one_shot AS oneShot, rowid AS seq`);
   const reclaim = db.prepare(`
     UPDATE deliveries SET status = 'pending', next_attempt_at = @now, lease_until = NULL, updated_at = @now
     WHERE status = 'in_flight' AND lease_until <= @now`);
@@ -245,43 +235,29 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     const { now, limit, perWebhook, leaseMs, knownPayload } = options;
     if (limit <= 0) return [];
     const busy = new Map(inFlightByWebhook.all().map((r) => [r.webhook_id, r.n]));
-    const rooms: Array<{ id: string; url: string; room: number }> = [];
-    let roomTotal = 0;
+    const due: Array<{ seq: number; dueAt: number; webhookId: string; url: string }> = [];
     for (const { id, url } of webhooksWithDue.all({ now })) {
       const room = Math.min(limit, perWebhook - (busy.get(id) ?? 0));
-      if (room > 0) {
-        rooms.push({ id, url, room });
-        roomTotal += room;
-      }
+      if (room > 0) for (const row of dueOfWebhook.all({ webhookId: id, now, limit: room })) due.push({ ...row, webhookId: id, url });
     }
-    const leaseUntil = now + leaseMs;
-    const claimOf = (row: ClaimedRow, webhookId: string, url: string): Claim => ({
-      deliveryId: row.deliveryId,
-      eventId: row.eventId,
-      eventType: row.eventType,
-      webhookId,
-      url,
-      payload: knownPayload?.(row.deliveryId) ?? payload.get({ id: row.eventId })!.payload,
-      attemptNumber: row.attemptNumber,
-      oneShot: row.oneShot === 1,
-      leaseUntil,
-    });
-
-    if (roomTotal <= limit) {
-      const claimed: Array<{ seq: number; claim: Claim }> = [];
-      for (const { id, url, room } of rooms) {
-        for (const row of claimRoomOfWebhook.all({ webhookId: id, now, room, leaseUntil })) claimed.push({ seq: row.seq, claim: claimOf(row, id, url) });
-      }
-      return claimed.sort((a, b) => a.seq - b.seq).map((c) => c.claim);
-    }
-
-    // More room than the limit: oldest due first across webhooks, each holding no more than its room.
-    const due: Array<{ seq: number; dueAt: number; webhookId: string; url: string }> = [];
-    for (const { id, url, room } of rooms) {
-      for (const row of dueOfWebhook.all({ webhookId: id, now, limit: room })) due.push({ ...row, webhookId: id, url });
-    }
+    // Oldest due first across webhooks; each webhook already holds no more than its room.
     due.sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
-    return due.slice(0, limit).map(({ seq, webhookId, url }) => claimOf(markInFlight.get({ seq, leaseUntil, now })!, webhookId, url));
+    const leaseUntil = now + leaseMs;
+    return due.slice(0, limit).map(({ seq, webhookId, url }) => {
+      const row = markInFlight.get({ seq, leaseUntil, now })!;
+      const known = knownPayload?.(row.deliveryId);
+      return {
+        deliveryId: row.deliveryId,
+        eventId: row.eventId,
+        eventType: row.eventType,
+        webhookId,
+        url,
+        payload: known ?? payload.get({ id: row.eventId })!.payload,
+        attemptNumber: row.attemptNumber,
+        oneShot: row.oneShot === 1,
+        leaseUntil,
+      };
+    });
   };
   const claimDue = db.transaction(claimDueInner);
 
