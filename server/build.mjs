@@ -79,6 +79,9 @@ const result = await build({
   external: ['better-sqlite3', 'pino', 'pino-http'],
   // The bundled CommonJS packages require Node's built-ins.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  // Function and class names as in the sources: server/validator.ts finds the library's
+  // middleware by name, and stack traces stay readable.
+  keepNames: true,
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
