@@ -2,7 +2,6 @@ import type { RequestHandler } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import traverse from 'json-schema-traverse';
 import { authenticate } from './auth.js';
-import { responseValidator } from './response-validator.js';
 import { fullSpec } from './spec.js';
 import { validationView } from './validator-spec.js';
 
@@ -16,11 +15,10 @@ export type Validator = {
 const validators = new Map<boolean, Validator>();
 
 /**
- * express-openapi-validator on the full bundle for routing, security and requests, then our
- * response validator (server/response-validator.ts), one instance per process (per response
- * validation setting): they compile validators on first use and keep them, so every app in the
- * process (tests start many) shares the compiled schemas. Nothing in it is app-specific: the
- * security handler asks the serving app for its key check.
+ * express-openapi-validator on the full bundle, one instance per process (per response
+ * validation setting): it compiles a validator per operation on first use and keeps it,
+ * so every app in the process (tests start many) shares the compiled schemas. Nothing in
+ * it is app-specific: the security handler asks the serving app for its key check.
  *
  * It is split in two so the server's own steps (rate limit, body parsing) run between
  * authentication and request validation.
@@ -38,8 +36,7 @@ export function sharedValidator(validateResponses: boolean): Validator {
     // schema $ref per request, and compiles its schemas faster at start-up.
     $refParser: { mode: 'dereference' },
     validateRequests: { allErrors: true, allowUnknownQueryParameters: false, coerceTypes: false, removeAdditional: false },
-    // Responses: our own validator (server/response-validator.ts), which compiles each schema once.
-    validateResponses: false,
+    validateResponses: validateResponses ? { allErrors: false, removeAdditional: false, coerceTypes: false } : false,
     validateSecurity: { handlers: { api_key_header: (req) => authenticate(req) } },
     validateFormats: true,
     ajvFormats: { mode: 'full' },
@@ -48,8 +45,7 @@ export function sharedValidator(validateResponses: boolean): Validator {
   }) as unknown as RequestHandler[];
   const split = middlewares.findIndex((mw) => mw.name === 'securityMiddleware');
   if (split < 0) throw new Error('express-openapi-validator: security middleware not found; check the pinned version');
-  const after = [...middlewares.slice(split + 1), ...(validateResponses ? [responseValidator()] : [])];
-  const validator = { before: middlewares.slice(0, split + 1), after };
+  const validator = { before: middlewares.slice(0, split + 1), after: middlewares.slice(split + 1) };
   validators.set(validateResponses, validator);
   return validator;
 }
