@@ -9,7 +9,7 @@ import { createPublisher } from '../../server/delivery/publish.js';
 import { openDatabase } from '../../server/storage/database.js';
 import { createEventStore } from '../../server/storage/events.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
-import { spawnServer, type ServerProcess } from './support/server-process.js';
+import { spawnServer, type ServerProcess } from '../support/server-process.js';
 
 const EVENTS = 2_000;
 const API_KEY = 'anc_crash_safety_test_key_0123456789';

@@ -22,7 +22,7 @@ import { openStores } from '../../server/app.js';
 import { systemClock } from '../../server/clock.js';
 import { webhookLimit } from '../../server/spec.js';
 import { openDatabase } from '../../server/storage/database.js';
-import { spawnServer, type ServerProcess } from '../delivery/support/server-process.js';
+import { spawnServer, type ServerProcess } from '../support/server-process.js';
 
 const OPERATIONS = 500;
 const IN_FLIGHT = 20;

@@ -6,12 +6,13 @@
  * checkout's own dist/server is never touched. 127.0.0.1 and port 0 only; the webhook's URL is an
  * IP literal (no DNS) and no event is sent to it.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnServer } from '../support/server-process.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const API_KEY = 'anc_cli_bundle_test_key_0123456789abcdef';
@@ -81,24 +82,9 @@ describe('server/build.mjs and server/bin.mjs', () => {
   it('the bundled server starts, answers /healthz, validates requests and responses, and serves the spec as YAML', async () => {
     expect(node(['server/build.mjs', '--if-stale']).code).toBe(0);
     markBundle();
-    const child = spawn(process.execPath, ['server/bin.mjs', 'serve'], { cwd: root, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const { child, url, output, exited } = await spawnServer(env(), { cwd: root });
     children.push(child);
-    let output = '';
-    child.stdout!.on('data', (chunk) => (output += chunk));
-    child.stderr!.on('data', (chunk) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 45_000);
-      child.stdout!.on('data', () => {
-        const match = /API:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-        if (match && /Database: .+\n/.test(output)) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-      void exited.then((code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
-    });
-    expect(output).toContain(MARK);
+    expect(output()).toContain(MARK);
 
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const headers = { 'anchor-api-key': API_KEY, 'content-type': 'application/json' };

@@ -3,12 +3,13 @@
  * printing the key on first start, honouring ANCHOR_API_KEY, refusing bad configuration
  * and stopping cleanly on SIGTERM. Temp databases, 127.0.0.1 and port 0 only.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawnServer, type ServerProcess } from '../support/server-process.js';
 
 const BIN = fileURLToPath(new URL('../../server/bin.mjs', import.meta.url));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -35,32 +36,14 @@ function cli(args: string[], extra: Record<string, string> = {}) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-type Serving = { child: ChildProcess; output: () => string; url: string; exited: Promise<number | null> };
-
 /** Starts `serve` and waits for the banner. */
-async function serve(extra: Record<string, string> = {}): Promise<Serving> {
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 45_000);
-    const check = () => {
-      const match = /Database: .+\n/.test(output) && /API:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then((code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
-  });
-  return { child, output: () => output, url, exited };
+async function serve(extra: Record<string, string> = {}): Promise<ServerProcess> {
+  const running = await spawnServer(env(extra));
+  children.push(running.child);
+  return running;
 }
 
-async function stop(serving: Serving): Promise<number | null> {
+async function stop(serving: ServerProcess): Promise<number | null> {
   serving.child.kill('SIGTERM');
   return serving.exited;
 }
