@@ -15,20 +15,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
-import pino from 'pino';
 import { Agent, request } from 'undici';
-import { loadDeliveryConfig } from '../server/delivery/config.js';
-import { createEventCatalog, type EventType } from '../server/delivery/event-catalog.js';
-import { createPublisher } from '../server/delivery/publish.js';
-import { startBackgroundCheckpoints } from '../server/delivery/checkpointer.js';
-import { createDeliveryAgent } from '../server/delivery/target-guard.js';
-import { createDeliveryWorker } from '../server/delivery/worker.js';
-import { systemClock } from '../server/clock.js';
-import { openDatabase } from '../server/storage/database.js';
-import { createDeliveryStore } from '../server/storage/deliveries.js';
-import { createEventStore } from '../server/storage/events.js';
-import { createStores } from '../server/storage/stores.js';
+import { defaultConfig } from '../server/config.js';
+import type { EventType } from '../server/delivery/event-catalog.js';
+import { createLogger } from '../server/logger.js';
+import { createRuntime } from '../server/runtime.js';
 
 const CONCURRENCY = 50;
 const WEBHOOKS = 10;
@@ -88,28 +79,20 @@ type Side = { name: string; send: (loop: number) => Promise<number>; close(): Pr
 async function dispatcherSide(): Promise<Side> {
   const receiver = await startReceiver((h) => h['anchor-delivery-id'] as string | undefined);
   const dir = mkdtempSync(join(tmpdir(), 'anchor-bench-'));
-  const db = openDatabase(join(dir, 'bench.sqlite'));
-  const stores = createStores(db, systemClock, randomBytes(32));
+  // The world `serve` builds (database file, stores, catalog, publisher, worker, agent, WAL
+  // checkpoint thread), with private targets allowed for the loopback receiver.
+  const runtime = createRuntime(
+    defaultConfig({ dbPath: join(dir, 'bench.sqlite'), allowPrivateTargets: true, logLevel: 'silent', delivery: { concurrency: CONCURRENCY } }),
+    { logger: createLogger({ level: 'silent' }) },
+  );
+  const { stores, catalog, publisher, clock } = runtime;
   const projectId = stores.projects.create({ name: 'bench' });
-  const catalog = createEventCatalog();
   const types = catalog.types.slice(0, WEBHOOKS) as EventType[];
   for (const [i, type] of types.entries()) {
-    stores.webhooks.create(projectId, { url: `${receiver.url}/hook/${i}`, subscribed_events: [type], description: null }, systemClock.now(), WEBHOOKS);
+    stores.webhooks.create(projectId, { url: `${receiver.url}/hook/${i}`, subscribed_events: [type], description: null }, clock.now(), WEBHOOKS);
   }
-  const config = { ...loadDeliveryConfig({}), concurrency: CONCURRENCY, allowPrivateTargets: true };
-  const dispatcher = createDeliveryAgent({ allowPrivateTargets: true });
-  // As the server's delivery service does: WAL checkpoints on a thread of their own.
-  const checkpointer = startBackgroundCheckpoints(db);
-  const worker = createDeliveryWorker({
-    deliveries: createDeliveryStore(db),
-    secrets: stores.secrets,
-    clock: systemClock,
-    logger: pino({ level: 'silent' }),
-    config,
-    dispatcher,
-  });
-  const publisher = createPublisher({ events: createEventStore(db), catalog, clock: systemClock, retrySchedule: config.retrySchedule, notifier: worker });
-  worker.start();
+  catalog.warmUp();
+  runtime.start();
   return {
     name: 'dispatcher (publish → receipt)',
     // Loop k publishes the type of webhook k % 10: five loops per webhook, its limit.
@@ -119,10 +102,7 @@ async function dispatcherSide(): Promise<Side> {
       return (await receiver.arrival(deliveryId!)) - started;
     },
     async close() {
-      await worker.stop();
-      await dispatcher.close();
-      await checkpointer.stop();
-      db.close();
+      await runtime.close();
       await receiver.close();
       rmSync(dir, { recursive: true, force: true });
     },

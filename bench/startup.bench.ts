@@ -1,6 +1,6 @@
 /**
- * Start-up: `node server/bin.mjs serve` as `npm start` ends (the prebuilt bundle in dist/server,
- * built first if stale), on a fresh temporary database, from spawn until
+ * Start-up: `node server/bin.mjs serve` as `npm start` ends (the server compiled by tsc into
+ * dist/server, built first), on a fresh temporary database, from spawn until
  * `/healthz` answers 200, alternated with the floor, a `node:http` server spawned the same
  * way (`node -e`), which is what Node itself costs. Then, on each started server, the first
  * request of every operation of the spec, with its baseline: the median of the same request
@@ -19,8 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { freshBundle } from '../server/bundle-stamp.mjs';
-import { specOperations } from '../server/spec.js';
+import { operations as specOperations } from '../generated/contract.js';
 import { alternate, median, round2, writeResult } from './support/report.js';
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
@@ -56,12 +55,9 @@ async function untilHealthy(port: number, started: number, child: ChildProcess, 
 
 type Started = { child: ChildProcess; port: number; ms: number; dir?: string };
 
-/** Starts that ran the bundle, and starts that fell back to tsx (a source edited meanwhile). */
-const modes = { bundle: 0, tsx: 0 };
 
 /** The reference server, as a user starts it. */
 async function startServe(): Promise<Started> {
-  modes[freshBundle() ? 'bundle' : 'tsx']++;
   const dir = mkdtempSync(join(tmpdir(), 'anchor-bench-startup-'));
   const port = await freePort();
   let output = '';
@@ -179,7 +175,7 @@ async function firstRequests(port: number, receiverUrl: string) {
 // ---- run ---------------------------------------------------------------------------
 
 // What `npm start` does before it starts the server.
-const built = spawnSync(process.execPath, ['server/build.mjs', '--if-stale'], { cwd: repoRoot, encoding: 'utf8' });
+const built = spawnSync(process.execPath, ['server/build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
 if (built.status !== 0) throw new Error(`server/build.mjs failed:\n${built.stdout}${built.stderr}`);
 process.stdout.write(built.stdout);
 
@@ -219,9 +215,8 @@ console.table([
   { process: 'node -e (node:http floor)', 'median ms': Math.round(floor.medianMs), 'max ms': Math.round(floor.maxMs), runs: floor.runsMs.join(' ') },
 ]);
 console.log(`start-up ${Math.round(serve.medianMs)} ms (goal < 1500 ms); over the node:http floor: +${Math.round(serve.medianMs - floor.medianMs)} ms`);
-console.log(`${modes.bundle} of ${modes.bundle + modes.tsx} starts ran the bundle (dist/server)${modes.tsx ? `; ${modes.tsx} fell back to tsx: a source changed during the run` : ''}\n`);
 console.log('First request of each operation on a fresh server, against the same request once warm (medians over the starts)');
 console.table(operations.map((o) => ({ operation: o.operationId, status: o.status, 'first ms': round2(o.firstMs), 'warm ms': round2(o.warmMs), 'first/warm': round2(o.ratio) })));
 
-const out = writeResult('startup', { starts: STARTS, goalMs: 1500, serve, floor, modes, operations });
+const out = writeResult('startup', { starts: STARTS, goalMs: 1500, serve, floor, operations });
 console.log(`wrote ${out}`);

@@ -2,7 +2,8 @@
 // receiver adapters for Express and node:http.
 export { createAnchorClient, DEFAULT_BASE_URL, USER_AGENT, type AnchorClient, type AnchorClientOptions } from './create-anchor-client.js';
 export { AnchorApiError, isProblem, throwOnError, type Problem, type ProblemCode } from './problem.js';
-export { createRetryMiddleware, isIdempotentRequest, isNetworkError, retryAfterMs, type RetryInfo, type RetryOptions } from './retry-middleware.js';
+export { createRetryMiddleware, isIdempotentRequest, isNetworkError, type RetryInfo, type RetryOptions } from './retry-middleware.js';
+export { retryAfterMs } from './retry-after.js';
 
 export { verifyWebhook, verifySignature, parseWebhookEvent, DEFAULT_TOLERANCE_SECONDS, type VerifyWebhookOptions, type VerifySignatureOptions } from './verify-webhook.js';
 export { WebhookVerificationError, isWebhookVerificationError, type WebhookVerificationReason } from './webhook-verification-error.js';

@@ -1,4 +1,5 @@
 import type { Middleware } from 'openapi-fetch';
+import { retryAfterMs } from './retry-after.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
@@ -41,15 +42,6 @@ export const isRetryableStatus = (status: number) => status === 429 || status >=
  * a timeout is a DOMException, and is the caller's decision: never retried.
  */
 export const isNetworkError = (error: unknown): boolean => error instanceof TypeError;
-
-/** `Retry-After` in ms (delta-seconds or an HTTP date), or undefined when absent or unreadable. */
-export function retryAfterMs(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 /**
  * Retries idempotent requests answered 429 or 5xx, or that got no answer at all (a network

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { parseWebhookEvent } from './verify-webhook.js';
 import type { RawBody } from './raw-body.js';
-import { assertUnixSeconds, signatureHeader } from './signature.js';
+import { DELIVERY_USER_AGENT, deliveryHeaders } from './delivery-headers.js';
+import { assertUnixSeconds } from './signature.js';
 import type { WebhookDeliveryHeaders, WebhookEventType } from './webhook-event.js';
 import { secretList, type WebhookSecrets } from './webhook-secrets.js';
 
-/** The `User-Agent` of Anchor's dispatcher, as the spec fixes it. */
-export const DELIVERY_USER_AGENT: WebhookDeliveryHeaders['User-Agent'] = 'Anchor-Webhooks/1.0';
+export { DELIVERY_USER_AGENT };
 
 export type SignWebhookOptions = WebhookSecrets & {
   /** The exact bytes to send. Sign what you send: serialise once, then sign and send that. */
@@ -36,19 +36,24 @@ function eventTypeOf(body: RawBody): WebhookEventType {
 
 /**
  * The headers a real delivery of `body` carries, signed with every secret given (one `v1`
- * each, as during a rotation). For receivers' own tests, and used by the reference
- * server's dispatcher, so both sides share one signer.
+ * each, as during a rotation). For receivers' own tests: the reference server's worker
+ * sends the same headers (`deliveryHeaders`).
  */
 export function signWebhook(options: SignWebhookOptions): WebhookDeliveryHeaders {
-  const secrets = secretList(options);
-  const timestamp = unixSeconds(options.timestamp);
   const eventType = options.eventType ?? eventTypeOf(options.body);
+  const h = deliveryHeaders({
+    eventType,
+    deliveryId: options.deliveryId ?? randomUUID(),
+    body: options.body,
+    secrets: secretList(options),
+    timestamp: unixSeconds(options.timestamp),
+  });
   return {
-    'User-Agent': DELIVERY_USER_AGENT,
-    'Content-Type': 'application/json',
+    'User-Agent': h['user-agent'] as WebhookDeliveryHeaders['User-Agent'],
+    'Content-Type': h['content-type'] as WebhookDeliveryHeaders['Content-Type'],
     'Anchor-Event': eventType,
-    'Anchor-Delivery-Id': options.deliveryId ?? randomUUID(),
-    'Anchor-Timestamp': String(timestamp),
-    'Anchor-Signature': signatureHeader(secrets, timestamp, options.body),
+    'Anchor-Delivery-Id': h['anchor-delivery-id'],
+    'Anchor-Timestamp': h['anchor-timestamp'],
+    'Anchor-Signature': h['anchor-signature'],
   };
 }

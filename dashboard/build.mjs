@@ -22,10 +22,10 @@ function filesUnder(dir) {
   });
 }
 
-/** A hash of everything the bundle is made from: its sources, the client, the spec and the locked dependencies. */
+/** A hash of everything the bundle is made from: its sources, the client, the generated contract and the locked dependencies. */
 function inputsHash() {
   const hash = createHash('sha256');
-  const files = [...filesUnder(join(root, 'dashboard')), ...filesUnder(join(root, 'client')), join(root, 'generated/openapi.json'), join(root, 'package-lock.json')];
+  const files = [...filesUnder(join(root, 'dashboard')), ...filesUnder(join(root, 'client')), join(root, 'generated/contract.ts'), join(root, 'generated/schema.d.ts'), join(root, 'package-lock.json')];
   for (const file of files.sort()) hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   return hash.digest('hex');
 }

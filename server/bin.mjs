@@ -1,14 +1,11 @@
 #!/usr/bin/env node
-// The `anchor-webhooks` executable. Runs the prebuilt bundle (dist/server, `node server/build.mjs`,
-// which `npm start` runs when stale) when it was built from the sources as they are now; otherwise
-// the TypeScript through tsx, so a plain checkout works and an edited source never runs stale.
-import { freshBundle } from './bundle-stamp.mjs';
+// The `anchor-webhooks` executable: the server as `node server/build.mjs` compiled it into
+// dist/ (`npm start` builds it first, so an edited source never runs stale).
+import { existsSync } from 'node:fs';
 
-const bundle = freshBundle();
-if (bundle) {
-  await import(bundle);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('./cli.ts');
+const entry = new URL('../dist/server/cli.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('anchor-webhooks: dist/server/cli.js is missing; build it with `node server/build.mjs` (npm start and npm test do).\n');
+  process.exit(1);
 }
+await import(entry.href);

@@ -1,6 +1,33 @@
 import type { LevelWithSilent } from 'pino';
+import { DEFAULT_RETRY_SCHEDULE, parseDuration, parseRetrySchedule, type RetrySchedule } from './durations.js';
 
-/** The reference server's settings. Environment variables only; see "Configuration" in the README. */
+/** The delivery worker's settings (ANCHOR_* variables; see the server package's README). */
+export type DeliveryConfig = {
+  /** ANCHOR_RETRY_SCHEDULE: the delay before each attempt; its length is the number of attempts. */
+  retrySchedule: RetrySchedule;
+  /** ANCHOR_DELIVERY_TIMEOUT_MS: one attempt, connect to last byte read. */
+  timeoutMs: number;
+  /** ANCHOR_DELIVERY_CONCURRENCY: attempts in flight across all webhooks. */
+  concurrency: number;
+  /** ANCHOR_DELIVERY_CONCURRENCY_PER_WEBHOOK: attempts in flight to one webhook. */
+  perWebhookConcurrency: number;
+  /** ANCHOR_AUTO_DISABLE_AFTER: a webhook failing without a success for this long is disabled. */
+  autoDisableAfterMs: number;
+  /** How long events, deliveries and attempts are kept: the spec's 7 days. */
+  retentionMs: number;
+  /** How often the worker prunes. */
+  pruneIntervalMs: number;
+  /**
+   * Longest idle sleep. The worker wakes at once for events published in this process and
+   * otherwise sleeps until the next due time; this bound picks up deliveries another process
+   * (`anchor-webhooks trigger`) wrote to the same database.
+   */
+  idlePollMs: number;
+  /** A claim lasts the timeout plus this; a claim outliving its process is then reclaimed. */
+  leaseGraceMs: number;
+};
+
+/** The reference server's settings. Environment variables only. */
 export type Config = {
   port: number;
   host: string;
@@ -20,7 +47,11 @@ export type Config = {
   /** ANCHOR_REQUEST_TIMEOUT_MS: and this long for the whole request, body included. */
   requestTimeoutMs: number;
   logLevel: LevelWithSilent;
+  delivery: DeliveryConfig;
 };
+
+/** Overrides for tests and embedders: any field, and any part of `delivery`. */
+export type ConfigOverrides = Partial<Omit<Config, 'delivery'>> & { delivery?: Partial<DeliveryConfig> };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -28,80 +59,116 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+const DAY = 24 * 60 * 60 * 1000;
+
+export const DEFAULT_DELIVERY_CONFIG: DeliveryConfig = {
+  retrySchedule: DEFAULT_RETRY_SCHEDULE,
+  timeoutMs: 10_000,
+  concurrency: 50,
+  perWebhookConcurrency: 5,
+  autoDisableAfterMs: 5 * DAY,
+  retentionMs: 7 * DAY,
+  pruneIntervalMs: 60 * 60 * 1000,
+  idlePollMs: 1_000,
+  leaseGraceMs: 5_000,
+};
+
 const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** Reads and checks every variable; all problems are reported at once. */
+/**
+ * Reads and checks every variable, the delivery worker's included; all problems are reported
+ * at once, in one ConfigError. Credentials are never echoed.
+ */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
-  /** `parse` returns the value, or a string saying what was expected. */
-  const read = <T extends number | boolean>(name: string, fallback: T, parse: (raw: string) => T | string): T => {
+  /** The parsed value, or `fallback` when unset; a parser throws an Error saying what was expected. */
+  function read<T>(name: string, fallback: T, parse: (raw: string) => T, { secret = false } = {}): T {
     const raw = env[name]?.trim();
     if (raw === undefined || raw === '') return fallback;
-    const parsed = parse(raw);
-    if (typeof parsed !== 'string') return parsed;
-    problems.push(`${name}=${JSON.stringify(raw)}: ${parsed}`);
-    return fallback;
-  };
+    try {
+      return parse(raw);
+    } catch (error) {
+      problems.push(`${name}${secret ? '' : `=${JSON.stringify(raw)}`}: ${(error as Error).message}`);
+      return fallback;
+    }
+  }
 
-  const port = read('PORT', 8080, (raw) => (/^\d{1,5}$/.test(raw) && Number(raw) <= 65535 ? Number(raw) : 'expected a port number 0-65535'));
+  const port = read('PORT', 8080, (raw) => wholeNumber(raw, 0, 65535, 'a port number 0-65535'));
   const host = env.HOST?.trim() || '127.0.0.1';
   const dbPath = env.ANCHOR_DB?.trim() || './data/anchor.sqlite';
-
-  // Never echo these two values: they are credentials.
-  let apiKey: string | undefined;
-  if (env.ANCHOR_API_KEY) {
-    if (/^[\x21-\x7E]{16,256}$/.test(env.ANCHOR_API_KEY)) apiKey = env.ANCHOR_API_KEY;
-    else problems.push('ANCHOR_API_KEY: expected 16 to 256 visible ASCII characters (no spaces)');
-  }
-  let secretKey: Buffer | undefined;
-  if (env.ANCHOR_SECRET_KEY) {
-    if (/^[0-9a-fA-F]{64}$/.test(env.ANCHOR_SECRET_KEY.trim())) secretKey = Buffer.from(env.ANCHOR_SECRET_KEY.trim(), 'hex');
-    else problems.push('ANCHOR_SECRET_KEY: expected 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`');
-  }
+  const apiKey = read<string | undefined>('ANCHOR_API_KEY', undefined, (raw) => {
+    if (!/^[\x21-\x7E]{16,256}$/.test(raw)) throw new Error('expected 16 to 256 visible ASCII characters (no spaces)');
+    return raw;
+  }, { secret: true });
+  const secretKey = read<Buffer | undefined>('ANCHOR_SECRET_KEY', undefined, (raw) => {
+    if (!/^[0-9a-fA-F]{64}$/.test(raw)) throw new Error('expected 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`');
+    return Buffer.from(raw, 'hex');
+  }, { secret: true });
 
   const validateResponses = read('ANCHOR_VALIDATE_RESPONSES', true, parseBoolean);
   const allowPrivateTargets = read('ANCHOR_ALLOW_PRIVATE_TARGETS', false, parseBoolean);
   const rateLimitPerSecond = read('ANCHOR_RATE_LIMIT_PER_SECOND', 100, parseNonNegativeNumber);
   const rateLimitBurst = read('ANCHOR_RATE_LIMIT_BURST', Math.max(1, rateLimitPerSecond * 2), (raw) => {
     const value = parseNonNegativeNumber(raw);
-    return typeof value === 'number' && value < 1 ? 'must be at least 1' : value;
+    if (value < 1) throw new Error('must be at least 1');
+    return value;
   });
 
-  const headersTimeoutMs = read('ANCHOR_HEADERS_TIMEOUT_MS', 10_000, parseTimeoutMs);
+  const headersTimeoutMs = read('ANCHOR_HEADERS_TIMEOUT_MS', 10_000, (raw) => wholeNumber(raw, 100, 9_999_999, 'a whole number of milliseconds from 100 to 9999999'));
   const requestTimeoutMs = read('ANCHOR_REQUEST_TIMEOUT_MS', Math.max(30_000, headersTimeoutMs), (raw) => {
-    const value = parseTimeoutMs(raw);
+    const value = wholeNumber(raw, 100, 9_999_999, 'a whole number of milliseconds from 100 to 9999999');
     // Node refuses a headers timeout longer than the request timeout.
-    return typeof value === 'number' && value < headersTimeoutMs ? `must be at least ANCHOR_HEADERS_TIMEOUT_MS (${headersTimeoutMs})` : value;
+    if (value < headersTimeoutMs) throw new Error(`must be at least ANCHOR_HEADERS_TIMEOUT_MS (${headersTimeoutMs})`);
+    return value;
+  });
+  const logLevel = read<LevelWithSilent>('LOG_LEVEL', 'info', (raw) => {
+    const level = raw.toLowerCase() as LevelWithSilent;
+    if (!LOG_LEVELS.includes(level)) throw new Error(`expected one of ${LOG_LEVELS.join(', ')}`);
+    return level;
   });
 
-  let logLevel: LevelWithSilent = 'info';
-  if (env.LOG_LEVEL) {
-    const level = env.LOG_LEVEL.trim().toLowerCase() as LevelWithSilent;
-    if (LOG_LEVELS.includes(level)) logLevel = level;
-    else problems.push(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)}: expected one of ${LOG_LEVELS.join(', ')}`);
-  }
+  const d = DEFAULT_DELIVERY_CONFIG;
+  const delivery: DeliveryConfig = {
+    ...d,
+    retrySchedule: read('ANCHOR_RETRY_SCHEDULE', d.retrySchedule, (raw) => {
+      const schedule = parseRetrySchedule(raw);
+      if (schedule.length > 100) throw new Error('at most 100 attempts');
+      return schedule;
+    }),
+    timeoutMs: read('ANCHOR_DELIVERY_TIMEOUT_MS', d.timeoutMs, (raw) => wholeNumber(raw, 1, 600_000)),
+    concurrency: read('ANCHOR_DELIVERY_CONCURRENCY', d.concurrency, (raw) => wholeNumber(raw, 1, 1_000)),
+    perWebhookConcurrency: read('ANCHOR_DELIVERY_CONCURRENCY_PER_WEBHOOK', d.perWebhookConcurrency, (raw) => wholeNumber(raw, 1, 1_000)),
+    autoDisableAfterMs: read('ANCHOR_AUTO_DISABLE_AFTER', d.autoDisableAfterMs, (raw) => {
+      const ms = parseDuration(raw);
+      if (ms <= 0) throw new Error('must be longer than 0');
+      return ms;
+    }),
+  };
 
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  return { port, host, dbPath, apiKey, secretKey, validateResponses, allowPrivateTargets, rateLimitPerSecond, rateLimitBurst, headersTimeoutMs, requestTimeoutMs, logLevel };
+  return { port, host, dbPath, apiKey, secretKey, validateResponses, allowPrivateTargets, rateLimitPerSecond, rateLimitBurst, headersTimeoutMs, requestTimeoutMs, logLevel, delivery };
 }
 
-function parseBoolean(raw: string): boolean | string {
+function wholeNumber(raw: string, min: number, max: number, expected = `a whole number from ${min} to ${max}`): number {
+  if (!/^\d{1,16}$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new Error(`expected ${expected}`);
+  return Number(raw);
+}
+
+function parseBoolean(raw: string): boolean {
   const value = raw.toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(value)) return true;
   if (['0', 'false', 'no', 'off'].includes(value)) return false;
-  return 'expected true/false (or 1/0)';
+  throw new Error('expected true/false (or 1/0)');
 }
 
-function parseTimeoutMs(raw: string): number | string {
-  return /^\d{1,7}$/.test(raw) && Number(raw) >= 100 ? Number(raw) : 'expected a whole number of milliseconds from 100 to 9999999';
-}
-
-function parseNonNegativeNumber(raw: string): number | string {
+function parseNonNegativeNumber(raw: string): number {
   const value = Number(raw);
-  return /^\d+(\.\d+)?$/.test(raw) && Number.isFinite(value) ? value : 'expected a non-negative number';
+  if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) throw new Error('expected a non-negative number');
+  return value;
 }
 
-/** A config for tests and embedders: defaults plus overrides, no environment. */
-export function defaultConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), ...overrides };
+/** A config for tests and embedders: the defaults plus overrides, no environment. */
+export function defaultConfig(overrides: ConfigOverrides = {}): Config {
+  const defaults = loadConfig({});
+  return { ...defaults, ...overrides, delivery: { ...defaults.delivery, ...overrides.delivery } };
 }

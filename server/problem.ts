@@ -1,7 +1,6 @@
-import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import type { Logger } from 'pino';
 import type { components } from '../generated/schema.js';
-import { problemStatus, type ProblemCode } from './spec.js';
+import { problemCodes } from '../generated/contract.js';
+import type { ProblemCode } from './spec.js';
 
 export type Problem = components['schemas']['Problem'];
 export type ValidationIssue = components['schemas']['ValidationIssue'];
@@ -9,26 +8,7 @@ export type ValidationIssue = components['schemas']['ValidationIssue'];
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const TYPE_BASE = 'https://docs.anchorbrowser.io/webhooks/errors#';
 
-/** Human titles; the status of each code comes from the spec. */
-const titles: Record<ProblemCode, string> = {
-  validation_failed: 'Validation failed',
-  url_not_allowed: 'URL not allowed',
-  unauthorized: 'Unauthorized',
-  webhook_not_found: 'Webhook not found',
-  delivery_not_found: 'Delivery not found',
-  not_found: 'Not found',
-  method_not_allowed: 'Method not allowed',
-  webhook_limit_reached: 'Webhook limit reached',
-  webhook_disabled: 'Webhook disabled',
-  delivery_in_progress: 'Delivery in progress',
-  payload_too_large: 'Payload too large',
-  unsupported_media_type: 'Unsupported media type',
-  idempotency_key_reused: 'Idempotency key reused',
-  rate_limited: 'Rate limited',
-  internal_error: 'Internal error',
-};
-
-/** A failure a handler means to report: thrown (or passed to next) and rendered by `problemHandler`. */
+/** A failure a handler means to report: thrown (or passed to next) and rendered as problem+json. */
 export class ProblemError extends Error {
   override name = 'ProblemError';
   constructor(
@@ -39,106 +19,20 @@ export class ProblemError extends Error {
     super(`${code}: ${detail}`);
   }
   get status(): number {
-    return problemStatus[this.code];
+    return problemCodes[this.code].status;
   }
 }
 
+/** The RFC 9457 body of a problem code; status and title come from the spec's `x-problem-codes`. */
 export function problemBody(code: ProblemCode, detail: string, instance?: string, errors?: ValidationIssue[]): Problem {
+  const { status, title } = problemCodes[code];
   return {
     type: `${TYPE_BASE}${code}`,
-    title: titles[code],
-    status: problemStatus[code],
+    title,
+    status,
     detail,
     code,
     ...(instance !== undefined ? { instance } : {}),
     ...(errors ? { errors } : {}),
   };
-}
-
-export function sendProblem(res: Response, error: ProblemError, instance: string): void {
-  for (const [name, value] of Object.entries(error.extra.headers ?? {})) res.setHeader(name, value);
-  res.status(error.status).type(PROBLEM_CONTENT_TYPE).json(problemBody(error.code, error.detail, instance, error.extra.errors));
-}
-
-/** Unknown routes: a problem, never Express's HTML page. */
-export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(notFound(req.method, req.path));
-};
-
-const notFound = (method: string, path: string) => new ProblemError('not_found', `No route ${method} ${path}.`);
-
-/** The one error middleware: every failure becomes problem+json with a spec `code`. */
-export function problemHandler(logger: Logger): ErrorRequestHandler {
-  return (err, req, res, next) => {
-    if (res.headersSent) return next(err);
-    const problem = toProblem(err, req);
-    if (problem.status >= 500) logger.error({ err: describeError(err), method: req.method, path: req.path }, 'request failed');
-    sendProblem(res, problem, req.path);
-  };
-}
-
-/** Maps errors from handlers, body-parser and express-openapi-validator to problems. */
-export function toProblem(err: unknown, req: Pick<Request, 'method' | 'path'>): ProblemError {
-  if (err instanceof ProblemError) return err;
-  const e = (err ?? {}) as { status?: number; statusCode?: number; type?: string; code?: unknown; message?: string; errors?: unknown; headers?: Record<string, string> };
-  const status = e.status ?? e.statusCode;
-  switch (status) {
-    case 400:
-      if (e.type === 'entity.parse.failed') {
-        return new ProblemError('validation_failed', 'The request body is not valid JSON.', {
-          errors: [{ location: 'body', path: '', message: 'must be valid JSON' }],
-        });
-      }
-      // body-parser passes zlib's own errors (code Z_*) on for a body that does not decompress.
-      if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
-        return new ProblemError('validation_failed', `The request body could not be decompressed (${e.message ?? e.code}).`, {
-          errors: [{ location: 'body', path: '', message: 'must match its Content-Encoding' }],
-        });
-      }
-      // body-parser's errors carry a `type` (entity.*, request.*); others here are about the URL.
-      return validationProblem(e.errors, e.message, typeof e.type === 'string' ? 'body' : 'path');
-    case 401:
-      return new ProblemError('unauthorized', 'Missing or unknown anchor-api-key header.');
-    case 404:
-      return notFound(req.method, req.path);
-    case 405: {
-      const allow = e.headers?.Allow ?? e.headers?.allow ?? '';
-      return new ProblemError('method_not_allowed', `This route accepts ${allow || 'other methods'}.`, { headers: { Allow: allow } });
-    }
-    case 413:
-      return new ProblemError('payload_too_large', 'Request bodies are limited to 64 KiB.');
-    case 415:
-      return new ProblemError('unsupported_media_type', 'Send the body as application/json.');
-    default:
-      return new ProblemError('internal_error', 'An unexpected error occurred; it has been logged.');
-  }
-}
-
-const LOCATIONS: Record<string, ValidationIssue['location']> = { body: 'body', query: 'query', params: 'path', path: 'path', headers: 'header' };
-
-/** express-openapi-validator reports `/body/url`, `/query/limit`, `/headers/idempotency-key`, `/params/webhook_id`. */
-function validationProblem(rawErrors: unknown, message: string | undefined, fallback: ValidationIssue['location']): ProblemError {
-  const issues: ValidationIssue[] = [];
-  for (const raw of Array.isArray(rawErrors) ? rawErrors : []) {
-    const { path = '', message: text = 'is invalid' } = raw as { path?: string; message?: string };
-    const [, head = '', ...rest] = String(path).split('/');
-    const location = LOCATIONS[head];
-    if (!location) {
-      // Not about a named part of the request, e.g. a malformed percent-encoding in the URL.
-      issues.push({ location: 'path', path: '', message: String(text) });
-      continue;
-    }
-    const pointer = rest.length ? `/${rest.join('/')}` : '';
-    // Parameters are named, not pointed at.
-    issues.push({ location, path: location === 'body' ? pointer : pointer.slice(1), message: String(text) });
-  }
-  if (issues.length === 0) issues.push({ location: fallback, path: '', message: message ?? 'is invalid' });
-  const summary = issues.map((i) => `${i.location}${i.path.startsWith('/') || i.path === '' ? '' : '/'}${i.path} ${i.message}`).join('; ');
-  return new ProblemError('validation_failed', `The request is invalid: ${summary}.`, { errors: issues });
-}
-
-function describeError(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { value: String(err) };
-  // Only name, message and stack: never enumerable extras such as body-parser's raw `body`.
-  return { type: err.name, message: err.message, stack: err.stack };
 }

@@ -12,40 +12,37 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
-import type { Logger } from 'pino';
-import { createApp } from '../../server/app.js';
-import { apiKeySecurityHandler } from '../../server/auth.js';
-import { BODY_LIMIT_BYTES } from '../../server/body.js';
-import type { Clock } from '../../server/clock.js';
-import type { Config } from '../../server/config.js';
+import { apiKeySecurityHandler } from '../../server/http/auth.js';
+import { BODY_LIMIT_BYTES } from '../../server/http/body.js';
+import { problemHandler } from '../../server/http/problem-handler.js';
 import { webhookOperations, type CreateWebhookRequest, type WebhookOperations } from '../../server/operations/webhooks.js';
-import { ProblemError, problemBody, problemHandler, PROBLEM_CONTENT_TYPE } from '../../server/problem.js';
-import { webhooksRouter } from '../../server/routes/webhooks.js';
-import type { Database } from '../../server/storage/database.js';
-import type { Stores } from '../../server/storage/stores.js';
+import { ProblemError, problemBody, PROBLEM_CONTENT_TYPE } from '../../server/problem.js';
+import { webhookRoutes } from '../../server/routes/webhooks.js';
+import type { Runtime } from '../../server/runtime.js';
 import type { Resolver } from '../../server/url-policy/types.js';
 
-export type BenchDeps = { db: Database; stores: Stores; clock: Clock; resolver: Resolver; logger: Logger; config: Config };
+/** One runtime (`createRuntime`) serves all three; `resolver` is the one it was built with. */
+export type BenchDeps = { runtime: Runtime; resolver: Resolver };
 
-export function validatedApp(deps: BenchDeps): Express {
-  return createApp(deps);
+export function validatedApp({ runtime }: BenchDeps): Express {
+  return runtime.app;
 }
 
-function operations(deps: BenchDeps): WebhookOperations {
-  return webhookOperations({ stores: deps.stores, clock: deps.clock, resolver: deps.resolver, allowPrivateTargets: deps.config.allowPrivateTargets });
+function operations({ runtime, resolver }: BenchDeps): WebhookOperations {
+  return webhookOperations({ stores: runtime.stores, clock: runtime.clock, resolver, allowPrivateTargets: runtime.config.allowPrivateTargets });
 }
 
 /** Express with auth only: the handlers trust whatever arrives, as they would without the spec. */
 export function bareApp(deps: BenchDeps): Express {
-  const authenticate = apiKeySecurityHandler(deps.stores.projects);
+  const authenticate = apiKeySecurityHandler(deps.runtime.stores.projects);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('case sensitive routing', true);
   app.use((req, _res, next) => (authenticate(req) ? next() : next(new ProblemError('unauthorized', 'Missing or unknown anchor-api-key header.'))));
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
-  app.use(webhooksRouter(operations(deps)));
-  app.use(problemHandler(deps.logger));
+  webhookRoutes(app, operations(deps));
+  app.use(problemHandler(deps.runtime.logger));
   return app;
 }
 
@@ -74,7 +71,7 @@ export function ceilingServer(deps: BenchDeps): Server {
   };
   return createServer((req, res) => {
     const key = req.headers['anchor-api-key'];
-    const projectId = typeof key === 'string' ? deps.stores.projects.projectIdForKey(key) : undefined;
+    const projectId = typeof key === 'string' ? deps.runtime.stores.projects.projectIdForKey(key) : undefined;
     const failed = (err: unknown) => {
       const problem = err instanceof ProblemError ? err : new ProblemError('internal_error', String(err));
       send(res, problem.status, problemBody(problem.code, problem.detail), PROBLEM_CONTENT_TYPE);

@@ -8,18 +8,14 @@
  * (delete what create/delete rounds left live) with `reset-done`, and `cpu` with the CPU time it
  * has used so far.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock } from '../../server/clock.js';
 import { defaultConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
-import { openDatabase } from '../../server/storage/database.js';
-import { createStores } from '../../server/storage/stores.js';
-import { warmUpValidator } from '../../server/warm-up.js';
+import { createRuntime } from '../../server/runtime.js';
 import { bareApp, ceilingServer, validatedApp, type BenchDeps } from './management-apps.js';
 
 export const VARIANTS = ['validated', 'bare', 'ceiling'] as const;
@@ -41,32 +37,26 @@ export const WRITE_PROJECTS = 64;
 
 const only = (process.env.BENCH_VARIANTS ?? VARIANTS.join(',')).split(',') as Variant[];
 const dir = mkdtempSync(join(tmpdir(), 'anchor-bench-mgmt-'));
-const db = openDatabase(join(dir, 'bench.sqlite'));
-const stores = createStores(db, systemClock, randomBytes(32));
+// A public address for every host name: the URL rules run in full, with no DNS.
+const resolver: BenchDeps['resolver'] = async () => [{ address: '93.184.215.14', family: 4 }];
 // Rate limiting off: the benchmark measures the request path, not the 429s it would produce.
-const config = defaultConfig({ dbPath: join(dir, 'bench.sqlite'), rateLimitPerSecond: 0, logLevel: 'silent' });
-const deps: BenchDeps = {
-  db,
-  stores,
-  clock: systemClock,
-  // A public address for every host name: the URL rules run in full, with no DNS.
-  resolver: async () => [{ address: '93.184.215.14', family: 4 }],
+const runtime = createRuntime(defaultConfig({ dbPath: join(dir, 'bench.sqlite'), rateLimitPerSecond: 0, logLevel: 'silent' }), {
+  resolver,
   logger: createLogger({ level: 'silent' }),
-  config,
-};
+});
+const { stores, clock } = runtime;
+const db = stores.db;
+const deps: BenchDeps = { runtime, resolver };
 
 const readProject = stores.projects.create({ name: 'reads' });
 const readKey = stores.projects.createApiKey(readProject);
 const readIds = Array.from({ length: 5 }, (_, i) => {
   const input = { url: `https://hooks.anchor-customer.io/anchor/${i}`, subscribed_events: ['task.completed' as const, 'task.failed' as const], description: `bench ${i}` };
-  return stores.webhooks.create(readProject, input, systemClock.now(), 5)!.webhook.id;
+  return stores.webhooks.create(readProject, input, clock.now(), 5)!.webhook.id;
 });
 const writeProjects = Array.from({ length: WRITE_PROJECTS }, () => stores.projects.create({ name: 'writes' }));
 const writeKeys = writeProjects.map((id) => stores.projects.createApiKey(id));
 const deleteLeftovers = db.prepare(`UPDATE webhooks SET deleted_at = ? WHERE deleted_at IS NULL AND project_id IN (${writeProjects.map(() => '?').join(',')})`);
-
-// As `serve` does: the validator's schemas are compiled before the first measured request.
-await warmUpValidator(config.validateResponses);
 
 const servers: Partial<Record<Variant, Server>> = {};
 for (const variant of only) {
@@ -93,9 +83,9 @@ function cpuMicros(): number {
   return user + system;
 }
 
-process.on('disconnect', () => {
+process.on('disconnect', async () => {
   for (const server of Object.values(servers)) server!.closeAllConnections();
-  db.close();
+  await runtime.close({ drainTimeoutMs: 0 });
   rmSync(dir, { recursive: true, force: true });
   // Lets --cpu-prof write its profile.
   process.exit(0);

@@ -1,5 +1,6 @@
 // Derives everything in generated/ from openapi/: the full bundle (which the
-// server loads), the public bundle (no x-internal operations) and TypeScript types.
+// server loads), the public bundle (no x-internal operations), TypeScript types, and
+// what the server and dashboard read from the spec (see derive-contract.mjs).
 // `--check` writes nothing and exits 1 when a committed file differs.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
@@ -7,17 +8,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { contractModule, validationView } from './derive-contract.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = resolve(root, 'generated');
 const check = process.argv.includes('--check');
 const redocly = join(root, 'node_modules/.bin/redocly');
 
-function bundle(api) {
+function bundle(api, extraArgs = []) {
   const tmp = mkdtempSync(join(tmpdir(), 'anchor-bundle-'));
   const file = join(tmp, `${api}.json`);
   try {
-    execFileSync(redocly, ['bundle', api, '--output', file, '--ext', 'json'], {
+    execFileSync(redocly, ['bundle', api, '--output', file, '--ext', 'json', ...extraArgs], {
       cwd: root,
       env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -36,6 +38,8 @@ const outputs = {
   'openapi.json': full,
   'openapi.public.json': bundle('public'),
   'schema.d.ts': types,
+  'contract.ts': contractModule(JSON.parse(full)),
+  'openapi.validation.json': JSON.stringify(validationView(JSON.parse(bundle('full', ['--dereferenced']))), null, 2) + '\n',
 };
 
 let stale = [];

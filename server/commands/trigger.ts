@@ -1,12 +1,7 @@
 import { parseArgs } from 'node:util';
-import { systemClock } from '../clock.js';
-import { ConfigError, loadConfig } from '../config.js';
-import { loadDeliveryConfig } from '../delivery/config.js';
-import { InvalidEventDataError, createPublisher } from '../delivery/publish.js';
-import { sharedEventCatalog } from '../delivery/routers.js';
-import { openDatabase } from '../storage/database.js';
-import { createEventStore } from '../storage/events.js';
-import { createProjectsStore } from '../storage/projects.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { InvalidEventDataError } from '../delivery/publish.js';
+import { createRuntime } from '../runtime.js';
 
 const USAGE = `Usage: anchor-webhooks trigger <event-type> [--project <uuid>] [--data <json>] [--text <summary>]
 
@@ -45,10 +40,8 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const catalog = sharedEventCatalog();
   const [type] = positionals;
   if (positionals.length !== 1 || !type) return fail(USAGE);
-  if (!catalog.isEventType(type)) return fail(`Unknown event type ${JSON.stringify(type)}. One of:\n  ${catalog.types.join('\n  ')}`);
   if (values.project !== undefined && !UUID.test(values.project)) return fail(`--project must be a project uuid, got ${JSON.stringify(values.project)}`);
   let data: Record<string, unknown> | undefined;
   if (values.data !== undefined) {
@@ -61,23 +54,23 @@ export async function run(args: string[]): Promise<number> {
   }
   if (values.text !== undefined && (values.text.length < 1 || values.text.length > 280)) return fail('--text must be 1 to 280 characters');
 
-  let dbPath: string;
-  let retrySchedule;
+  let config: Config;
   try {
-    dbPath = loadConfig().dbPath;
-    retrySchedule = loadDeliveryConfig().retrySchedule;
+    config = loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return fail(error.message);
   }
 
-  const db = openDatabase(dbPath);
+  // The same world `serve` builds, without its HTTP server or worker: a running server on the
+  // same database picks the deliveries up within a second.
+  const runtime = createRuntime(config);
   try {
-    const projects = createProjectsStore(db, systemClock);
-    const projectId = values.project?.toLowerCase() ?? projects.defaultProjectId();
-    if (!projectId) return fail(`No project in ${dbPath} yet: start the server once (npm start) or run \`anchor-webhooks keys create\`.`, 1);
-    if (!projects.exists(projectId)) return fail(`No project ${projectId} in ${dbPath}.`, 1);
-    const publisher = createPublisher({ events: createEventStore(db), catalog, clock: systemClock, retrySchedule });
+    const { catalog, stores, publisher } = runtime;
+    if (!catalog.isEventType(type)) return fail(`Unknown event type ${JSON.stringify(type)}. One of:\n  ${catalog.types.join('\n  ')}`);
+    const projectId = values.project?.toLowerCase() ?? stores.projects.defaultProjectId();
+    if (!projectId) return fail(`No project in ${config.dbPath} yet: start the server once (npm start) or run \`anchor-webhooks keys create\`.`, 1);
+    if (!stores.projects.exists(projectId)) return fail(`No project ${projectId} in ${config.dbPath}.`, 1);
     try {
       const published = publisher.publish({ projectId, type, ...(data ? { data } : {}), ...(values.text ? { text: values.text } : {}) });
       process.stdout.write(`${JSON.stringify({ id: published.id, type, delivery_count: published.deliveryIds.length })}\n`);
@@ -88,6 +81,6 @@ export async function run(args: string[]): Promise<number> {
       return fail(`--data does not match the payload schema of ${type}:\n  ${error.issues.map((i) => `${i.path} ${i.message}`).join('\n  ')}`);
     }
   } finally {
-    db.close();
+    await runtime.close();
   }
 }

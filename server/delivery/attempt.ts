@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { request, type Dispatcher } from 'undici';
 import type { DeliveryErrorClass } from '../storage/deliveries.js';
-import { preflightViolation, urlPolicyViolationOf } from './target-guard.js';
+import { urlPolicyViolationOf, type Preflight } from './agent.js';
 
 export type AttemptRequest = { url: string; headers: Record<string, string>; body: string };
 
 export type AttemptOptions = {
-  /** The undici dispatcher whose connect-time lookup enforces the URL rules. */
-  dispatcher: Dispatcher;
+  /** The undici agent whose connect-time lookup enforces the URL rules. */
+  agent: Dispatcher;
   /** Covers the whole attempt: connect, headers and the part of the body read. */
   timeoutMs: number;
   /**
@@ -15,7 +15,8 @@ export type AttemptOptions = {
    * started together (one timer instead of one each); otherwise the attempt sets its own.
    */
   deadline?: AbortSignal;
-  allowPrivateTargets: boolean;
+  /** The URL rules that need no DNS (IP literals), checked before connecting. */
+  preflight: Preflight;
 };
 
 export type AttemptOutcome = {
@@ -50,8 +51,8 @@ export async function sendAttempt(req: AttemptRequest, options: AttemptOptions):
     retryAfter: null,
   });
 
-  // Node skips `lookup` for IP-literal hosts, so the dispatcher's guard never sees them: check here.
-  const refused = preflightViolation(req.url, options.allowPrivateTargets);
+  // Node skips `lookup` for IP-literal hosts, so the agent's guarded lookup never sees them: check here.
+  const refused = options.preflight(req.url);
   if (refused) return failure('url_not_allowed', `Not delivered: ${refused.rule}: ${refused.detail}`);
 
   const own = options.deadline ? null : new AbortController();
@@ -62,7 +63,7 @@ export async function sendAttempt(req: AttemptRequest, options: AttemptOptions):
       method: 'POST',
       headers: req.headers,
       body: req.body,
-      dispatcher: options.dispatcher,
+      dispatcher: options.agent,
       signal,
     });
     const excerpt = await readExcerpt(res.body);

@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Database } from '../storage/database.js';
@@ -20,34 +19,14 @@ export type CheckpointerOptions = {
   logger?: Pick<Logger, 'warn'>;
 };
 
-/**
- * The thread: its own connection to the same file, PASSIVE checkpoints only (never waits for
- * or blocks the writer). CommonJS source, so it runs the same under tsx and from a bundle.
- */
-const THREAD_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.path, { fileMustExist: true });
-const checkpoint = () => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { parentPort.postMessage({ error: String((err && err.message) || err) }); }
-};
-const timer = setInterval(checkpoint, workerData.intervalMs);
-parentPort.on('message', (message) => {
-  if (message !== 'stop') return;
-  clearInterval(timer);
-  checkpoint();
-  db.close();
-  parentPort.close();
-});
-`;
-
-const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
+/** A plain CommonJS file: it runs the same from the sources (tests) and from dist/. */
+const THREAD_FILE = new URL('./checkpoint-thread.cjs', import.meta.url);
 
 /**
  * Moves WAL checkpoints off the event loop. With `synchronous = NORMAL` a commit only appends to
  * the WAL; the checkpoint that copies it into the database file, with its fsyncs, is what costs,
- * and SQLite runs it inside whichever commit crosses `wal_autocheckpoint`. The dispatcher
- * commits many times a second, so here a thread does it instead. Durability is unchanged: a
+ * and SQLite runs it inside whichever commit crosses `wal_autocheckpoint`. The delivery
+ * worker commits many times a second, so here a thread does it instead. Durability is unchanged: a
  * committed transaction is in the WAL either way, and a crash mid-checkpoint is recovered on open.
  */
 export function startBackgroundCheckpoints(db: Database, options: CheckpointerOptions = {}): Checkpointer {
@@ -57,7 +36,7 @@ export function startBackgroundCheckpoints(db: Database, options: CheckpointerOp
   const restore = () => {
     if (db.open) db.pragma(`wal_autocheckpoint = ${previous}`);
   };
-  const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { driver: driverPath, path: db.name, intervalMs } });
+  const worker = new Worker(THREAD_FILE, { workerData: { path: db.name, intervalMs } });
   worker.unref();
   let running = true;
   worker.on('message', (message: { error?: string }) => {

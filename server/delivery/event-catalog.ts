@@ -1,7 +1,8 @@
 import Ajv2020Module, { type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { eventTypes } from '../../generated/contract.js';
 import type { components } from '../../generated/schema.js';
-import { fullSpec } from '../spec.js';
+import type { EventTypeInfo } from '../spec.js';
 
 // CommonJS packages: under NodeNext their classes sit on `.default`.
 const Ajv2020 = Ajv2020Module.default;
@@ -16,11 +17,14 @@ type SpecDocument = { webhooks: Record<string, any>; components: Record<string, 
 const DOC_ID = 'openapi.json';
 
 /**
- * The event types, their example data and their payload schemas, read at run time from the
- * `webhooks` section of the bundled spec: the spec is the only list of event types.
+ * The event catalog: the event types with what the API lists of each (from generated/contract.ts),
+ * their example data and their payload schemas, read from the `webhooks` section of the full
+ * bundle. The spec is the only list of event types; each runtime owns one catalog.
  */
 export type EventCatalog = {
   readonly types: readonly EventType[];
+  /** `listWebhookEventTypes`' items, in spec order. */
+  readonly info: readonly EventTypeInfo[];
   isEventType(value: string): value is EventType;
   /** The `data` of the example in the type's `webhooks` entry. */
   exampleData(type: EventType): EventData;
@@ -30,7 +34,7 @@ export type EventCatalog = {
   warmUp(): void;
 };
 
-export function createEventCatalog(doc: SpecDocument = fullSpec): EventCatalog {
+export function createEventCatalog(doc: SpecDocument): EventCatalog {
   // validateSchema off: the whole OpenAPI document is added, which is not itself a JSON Schema, and
   // checking it against the meta-schema cost ~90 ms of every start (Redocly lints the spec).
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, validateSchema: false });
@@ -59,6 +63,7 @@ export function createEventCatalog(doc: SpecDocument = fullSpec): EventCatalog {
   const types = [...entries.keys()] as EventType[];
   return {
     types,
+    info: eventTypes as unknown as readonly EventTypeInfo[],
     isEventType: (value): value is EventType => entries.has(value),
     exampleData: (type) => structuredClone(entries.get(type)!.example),
     validateData(type, data) {

@@ -1,11 +1,10 @@
-import { monotonicFactory } from 'ulid';
 import type { components } from '../../generated/schema.js';
 import type { Clock } from '../clock.js';
+import type { RetrySchedule } from '../durations.js';
 import type { EventStore, FanOut, NewEvent } from '../storage/events.js';
+import type { IdSource } from '../storage/ids.js';
 import type { DataIssue, EventCatalog, EventData, EventType } from './event-catalog.js';
 import { defaultEventText } from './event-text.js';
-import { randomFraction } from './ids.js';
-import type { RetrySchedule } from './retry-schedule.js';
 import type { DeliveryNotifier } from './worker.js';
 
 /** The body every attempt sends: one of the spec's `<Type>Event` envelopes. */
@@ -38,6 +37,7 @@ export type PublisherDeps = {
   catalog: EventCatalog;
   clock: Clock;
   retrySchedule: RetrySchedule;
+  ids: Pick<IdSource, 'eventId'>;
   /** Wakes the worker of this process; another process's worker finds the rows on its next poll. */
   notifier?: DeliveryNotifier;
 };
@@ -59,9 +59,7 @@ type Prepared = { event: NewEvent; fanOut: FanOut; type: EventType };
 type Queued = Prepared & { resolve(published: Published): void; reject(error: unknown): void };
 
 export function createPublisher(deps: PublisherDeps): Publisher {
-  const { events, catalog, clock, retrySchedule, notifier } = deps;
-  // Monotonic: ids sort by publication order even within a millisecond.
-  const nextUlid = monotonicFactory(randomFraction);
+  const { events, catalog, clock, retrySchedule, ids, notifier } = deps;
   let queue: Queued[] = [];
   /** Each type's example, copied, validated and serialised once: it is the same for every publish. */
   type Body = { data: EventData; issues: DataIssue[]; dataJson: string; text: string };
@@ -83,7 +81,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     const body = input.data === undefined ? exampleOf(input.type) : bodyOf(input.type, input.data);
     if (body.issues.length > 0) throw new InvalidEventDataError(input.type, body.issues);
     const now = clock.now();
-    const id = `evt_${nextUlid(now)}`;
+    const id = ids.eventId(now);
     // Serialised once: these exact bytes are stored, sent and signed on every attempt. The same
     // text as JSON.stringify of { id, type, created, project_id, text, data }, with `data`
     // serialised beforehand (once per type for the example).

@@ -2,11 +2,12 @@ import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
-import type { Claim, DeliveryStore, FinishedAttempt, FinishOutcome } from '../storage/deliveries.js';
+import { deliveryHeaders } from '../../client/delivery-headers.js';
+import type { DeliveryConfig } from '../config.js';
+import type { AttemptFacts, Claim, DecideAfterAttempt, DeliveryStore, FinishedAttempt, FinishOutcome } from '../storage/deliveries.js';
+import { afterAttempt } from './after-attempt.js';
+import type { Preflight } from './agent.js';
 import { sendAttempt, type AttemptOptions, type AttemptOutcome, type AttemptRequest } from './attempt.js';
-import type { DeliveryConfig } from './config.js';
-import { clampRetryAfter, nextRetryDelay, parseRetryAfter } from './retry-schedule.js';
-import { deliveryHeaders } from './signing.js';
 
 /** Timer functions, injected so tests can drive the worker's sleeps. */
 export type Timers = {
@@ -31,17 +32,22 @@ export type DeliveryNotifier = {
   published?(payload: string, deliveryIds: readonly string[]): void;
 };
 
+/** One HTTP attempt: `sendAttempt`, or a fake in tests. Never throws. */
+export type SendAttempt = (req: AttemptRequest, options: AttemptOptions) => Promise<AttemptOutcome>;
+
 export type WorkerDeps = {
   deliveries: DeliveryStore;
   /** Every secret valid at `now`, current first (the secrets store's `validSecrets`). */
   secrets: { validSecrets(webhookId: string, now: number): string[] };
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'> & { isLevelEnabled?(level: string): boolean };
-  config: DeliveryConfig & { allowPrivateTargets: boolean };
-  dispatcher: Dispatcher;
+  config: DeliveryConfig;
+  /** The undici agent that dials receivers through the URL policy. */
+  agent: Dispatcher;
+  /** The URL rules that need no DNS, for this runtime's private-targets setting. */
+  preflight: Preflight;
   timers?: Timers;
-  /** One HTTP attempt; replaced in unit tests. */
-  send?: (req: AttemptRequest, options: AttemptOptions) => Promise<AttemptOutcome>;
+  send?: SendAttempt;
 };
 
 export type DeliveryWorker = DeliveryNotifier & {
@@ -55,7 +61,7 @@ export type DeliveryWorker = DeliveryNotifier & {
 };
 
 /**
- * The dispatcher's claim loop. It wakes on `notify()`, on an attempt finishing, or when the next
+ * The delivery worker's claim loop. It wakes on `notify()`, on an attempt finishing, or when the next
  * delivery falls due; it never polls faster than that (plus `idlePollMs` for deliveries written by
  * another process). Claims hold a lease, so a crash mid-attempt is retried after restart.
  */
@@ -64,6 +70,8 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
   const timers = deps.timers ?? systemTimers;
   const send = deps.send ?? sendAttempt;
   const leaseMs = config.timeoutMs + config.leaseGraceMs;
+  const policy = { retrySchedule: config.retrySchedule, autoDisableAfterMs: config.autoDisableAfterMs };
+  const decide: DecideAfterAttempt = (facts: AttemptFacts) => afterAttempt(facts, policy);
   /** HTTP attempts under way. */
   const running = new Set<Promise<void>>();
   /** Attempts done and waiting to be recorded: a burst of completions is one transaction. */
@@ -115,7 +123,7 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
       let claims: Claim[] = [];
       try {
         const options = { now, limit: free, perWebhook: config.perWebhookConcurrency, leaseMs, knownPayload: takeKnownPayload };
-        const settled = deliveries.finishAndClaim(batch, options);
+        const settled = deliveries.finishAndClaim(batch, decide, options);
         logRecorded(batch, settled.outcomes);
         claims = settled.claims;
       } catch (err) {
@@ -197,11 +205,12 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
       });
       const outcome = await send(
         { url: claim.url, headers, body: claim.payload },
-        { dispatcher: deps.dispatcher, timeoutMs: config.timeoutMs, allowPrivateTargets: config.allowPrivateTargets, deadline: deadline.signal },
+        { agent: deps.agent, timeoutMs: config.timeoutMs, preflight: deps.preflight, deadline: deadline.signal },
       );
-      const finishedAt = clock.now();
       finished.push({
         claim,
+        retryAfter: outcome.retryAfter,
+        finishedAt: clock.now(),
         attempt: {
           attemptNumber: claim.attemptNumber,
           startedAt,
@@ -211,12 +220,6 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
           errorMessage: outcome.errorMessage,
           responseExcerpt: outcome.responseExcerpt,
           requestHeaders: headers,
-        },
-        result: {
-          succeeded: outcome.ok,
-          retryAt: outcome.ok ? null : nextAttemptAt(claim, outcome, finishedAt),
-          now: finishedAt,
-          autoDisableFailingSince: finishedAt - config.autoDisableAfterMs,
         },
       });
     } catch (err) {
@@ -232,7 +235,7 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
     if (finished.length === 0) return;
     const batch = finished.splice(0);
     try {
-      logRecorded(batch, deliveries.finishAttempts(batch));
+      logRecorded(batch, deliveries.finishAttempts(batch, decide));
     } catch (err) {
       logger.error({ err, deliveries: batch.map((f) => f.claim.deliveryId) }, 'delivery attempts could not be recorded; they will be retried');
     }
@@ -259,14 +262,6 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
       else logger.info({ ...fields, error_message: a.errorMessage }, 'delivery attempt failed');
       if (outcome.webhookAutoDisabled) logger.warn({ webhook_id: claim.webhookId }, 'webhook disabled: every delivery failed for the auto-disable period (endpoint_failing)');
     });
-  }
-
-  function nextAttemptAt(claim: Claim, outcome: AttemptOutcome, now: number): number | null {
-    if (outcome.statusCode === 410 || claim.oneShot) return null;
-    const scheduled = nextRetryDelay(config.retrySchedule, claim.attemptNumber);
-    if (scheduled === null) return null;
-    const retryAfter = parseRetryAfter(outcome.retryAfter, now);
-    return now + (retryAfter === null ? scheduled : clampRetryAfter(config.retrySchedule, scheduled, retryAfter));
   }
 
   function settleIdle(): void {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
+import { previousSecretTtlSeconds, webhookLimit } from '../../generated/contract.js';
 import type { components, operations } from '../../generated/schema.js';
 import type { Clock } from '../clock.js';
 import { ProblemError } from '../problem.js';
-import { defaultPreviousSecretTtlSeconds, webhookLimit } from '../spec.js';
 import type { Stores } from '../storage/stores.js';
-import type { WebhookPublic } from '../storage/webhooks.js';
 import { checkWebhookUrl } from '../url-policy/index.js';
 import type { Resolver } from '../url-policy/types.js';
+import { iso, isoOrNull, presentWebhook, type WebhookPublic } from './present.js';
 
 type Json<Op extends keyof operations, Status extends number> = operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer T } }>
   ? T
@@ -22,8 +22,6 @@ export type DeletedWebhook = Json<'deleteWebhook', 200>;
 export type RotatedWebhook = Json<'rotateWebhookSecret', 200>;
 
 export type WebhookOperationsDeps = { stores: Stores; clock: Clock; resolver: Resolver; allowPrivateTargets: boolean };
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 const notFound = () => new ProblemError('webhook_not_found', 'Webhook not found in this project.');
 
@@ -81,7 +79,7 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
             `This project already has ${webhookLimit} webhooks; delete one before creating another.`,
           );
         }
-        const body: CreatedWebhook = { ...created.webhook, secret: created.secret };
+        const body: CreatedWebhook = { ...presentWebhook(created.webhook), secret: created.secret };
         // Only successful creates are recorded: a failed one may be retried with the same key once fixed.
         if (idempotencyKey) stores.idempotency.save(projectId, idempotencyKey, { requestHash, status: 201, body: JSON.stringify(body) }, now);
         return { status: 201, body, replayed: false };
@@ -89,12 +87,12 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
     },
 
     list(projectId: string): WebhookListEnvelope {
-      const items = stores.webhooks.list(projectId);
+      const items = stores.webhooks.list(projectId).map(presentWebhook);
       return { data: { count: items.length, items } };
     },
 
     get(projectId: string, webhookId: string): WebhookPublic {
-      return stores.webhooks.get(projectId, webhookId) ?? throwProblem(notFound());
+      return presentWebhook(stores.webhooks.get(projectId, webhookId) ?? throwProblem(notFound()));
     },
 
     async update(projectId: string, webhookId: string, request: UpdateWebhookRequest): Promise<UpdatedWebhook> {
@@ -107,7 +105,7 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
         ...(request.description !== undefined ? { description: request.description } : {}),
         ...(request.enabled !== undefined ? { enabled: request.enabled } : {}),
       };
-      return stores.webhooks.update(projectId, webhookId, changes, clock.now()) ?? throwProblem(notFound());
+      return presentWebhook(stores.webhooks.update(projectId, webhookId, changes, clock.now()) ?? throwProblem(notFound()));
     },
 
     remove(projectId: string, webhookId: string): DeletedWebhook {
@@ -116,15 +114,11 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
     },
 
     rotateSecret(projectId: string, webhookId: string, request: RotateWebhookSecretRequest | undefined): RotatedWebhook {
-      const ttlSeconds = request?.previous_secret_ttl_seconds ?? defaultPreviousSecretTtlSeconds;
+      const ttlSeconds = request?.previous_secret_ttl_seconds ?? previousSecretTtlSeconds.default;
       return stores.transaction(() => {
         const webhook = stores.webhooks.get(projectId, webhookId) ?? throwProblem(notFound());
         const rotated = stores.secrets.rotate(webhookId, clock.now(), ttlSeconds * 1000);
-        return {
-          ...webhook,
-          secret: rotated.secret,
-          previous_secret_expires_at: rotated.previousExpiresAt === null ? null : iso(rotated.previousExpiresAt),
-        };
+        return { ...presentWebhook(webhook), secret: rotated.secret, previous_secret_expires_at: isoOrNull(rotated.previousExpiresAt) };
       });
     },
   };

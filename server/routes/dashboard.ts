@@ -1,11 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Router, type Response } from 'express';
+import type { IRouter, Response } from 'express';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../problem.js';
-
-/** Where `npm run build` (and `npm start`) puts the dashboard: `node dashboard/build.mjs`. */
-export const DASHBOARD_DIR = fileURLToPath(new URL('../../dist/dashboard-app/', import.meta.url));
 
 // Vite names every asset after its content hash: a changed file is a new URL.
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -31,10 +27,8 @@ function sendProblem(res: Response, status: 404 | 503, title: string, detail: st
  * is revalidated on every load; any other path under /dashboard is the page (the app routes it).
  * No auth here: the page holds no data, and the API key is typed into it.
  */
-export function dashboardRouter(options: { dir?: string } = {}): Router {
-  const dir = options.dir ?? DASHBOARD_DIR;
+export function dashboardRoutes(router: IRouter, { dir }: { dir: string }): void {
   const indexFile = join(dir, 'index.html');
-  const router = Router();
 
   router.get(['/dashboard', '/dashboard/{*rest}'], (req, res) => {
     if (!existsSync(indexFile)) {
@@ -55,6 +49,4 @@ export function dashboardRouter(options: { dir?: string } = {}): Router {
     }
     res.sendFile(indexFile, { headers: PAGE_HEADERS });
   });
-
-  return router;
 }

@@ -1,15 +1,13 @@
-import { Router } from 'express';
+import type { IRouter } from 'express';
 import type { operations } from '../../generated/schema.js';
-import { eventCatalog } from '../spec.js';
+import type { EventCatalog } from '../delivery/event-catalog.js';
 
 type EventTypeListEnvelope = operations['listWebhookEventTypes']['responses'][200]['content']['application/json'];
 
-/** listWebhookEventTypes: the catalog, read from the spec's `webhooks` object. */
-export function eventTypesRouter(): Router {
-  const router = Router();
-  const body: EventTypeListEnvelope = { data: { count: eventCatalog.length, items: [...eventCatalog] } };
+/** listWebhookEventTypes: the runtime's event catalog. */
+export function eventTypesRoutes(router: IRouter, catalog: Pick<EventCatalog, 'info'>): void {
+  const body: EventTypeListEnvelope = { data: { count: catalog.info.length, items: [...catalog.info] } };
   router.get('/v1/webhook-event-types', (_req, res) => {
     res.json(body);
   });
-  return router;
 }

@@ -1,29 +1,32 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Router } from 'express';
+import { existsSync } from 'node:fs';
+import type { IRouter } from 'express';
 import { stringify } from 'yaml';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../problem.js';
-import { PUBLIC_SPEC_FILE } from '../spec.js';
 
-export const DOCS_FILE = fileURLToPath(new URL('../../dist/docs/index.html', import.meta.url));
+export type MetaDeps = {
+  /** The public bundle's text, as `/openapi.json` serves it. */
+  publicSpec: string;
+  /** The built Redoc page. */
+  docsFile: string;
+};
 
-/** `/healthz`, `/docs` (the built Redoc page), `/openapi.json` and `/openapi.yaml` (the public bundle). No auth. */
-export function metaRouter(options: { docsFile?: string } = {}): Router {
-  const docsFile = options.docsFile ?? DOCS_FILE;
-  const publicJson = readFileSync(PUBLIC_SPEC_FILE, 'utf8');
+/**
+ * `/healthz`, `/docs` (the built Redoc page), `/openapi.json` and `/openapi.yaml` (the public
+ * bundle). No auth. Registered on the app itself, so API requests never enter a router for them.
+ */
+export function metaRoutes(router: IRouter, { publicSpec, docsFile }: MetaDeps): void {
   let publicYaml: string | undefined;
-  const router = Router();
 
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
   router.get('/openapi.json', (_req, res) => {
-    res.type('application/json').send(publicJson);
+    res.type('application/json').send(publicSpec);
   });
 
   router.get('/openapi.yaml', (_req, res) => {
-    publicYaml ??= stringify(JSON.parse(publicJson), { lineWidth: 0 });
+    publicYaml ??= stringify(JSON.parse(publicSpec), { lineWidth: 0 });
     res.type('application/yaml').send(publicYaml);
   });
 
@@ -42,6 +45,4 @@ export function metaRouter(options: { docsFile?: string } = {}): Router {
     }
     res.sendFile(docsFile);
   });
-
-  return router;
 }

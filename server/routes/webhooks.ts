@@ -1,43 +1,40 @@
-import { Router, type Request } from 'express';
-import { projectIdOf } from '../auth.js';
+import type { IRouter, Request } from 'express';
+import { projectIdOf } from '../http/auth.js';
 import type { CreateWebhookRequest, RotateWebhookSecretRequest, UpdateWebhookRequest, WebhookOperations } from '../operations/webhooks.js';
 
-/** Header a replayed idempotent create carries, as Stripe does; not part of the contract. */
+/** Header a replayed idempotent create carries, as Stripe does. */
 export const IDEMPOTENT_REPLAY_HEADER = 'Idempotent-Replayed';
 
 // The validator has checked every body, parameter and header against the spec before these run.
 const webhookId = (req: Request) => String(req.params.webhook_id);
 
 /** createWebhook, listWebhooks, getWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret. */
-export function webhooksRouter(ops: WebhookOperations): Router {
-  const router = Router();
+export function webhookRoutes(router: IRouter, ops: WebhookOperations): void {
 
   router.post('/v1/webhooks', async (req, res) => {
-    const idempotencyKey = req.get('idempotency-key');
-    const result = await ops.create(projectIdOf(req), req.body as CreateWebhookRequest, idempotencyKey);
+    const result = await ops.create(projectIdOf(res), req.body as CreateWebhookRequest, req.get('idempotency-key'));
     if (result.replayed) res.setHeader(IDEMPOTENT_REPLAY_HEADER, 'true');
     res.status(result.status).json(result.body);
   });
 
-  router.get('/v1/webhooks', (req, res) => {
-    res.json(ops.list(projectIdOf(req)));
+  router.get('/v1/webhooks', (_req, res) => {
+    res.json(ops.list(projectIdOf(res)));
   });
 
   router.get('/v1/webhooks/:webhook_id', (req, res) => {
-    res.json(ops.get(projectIdOf(req), webhookId(req)));
+    res.json(ops.get(projectIdOf(res), webhookId(req)));
   });
 
   router.patch('/v1/webhooks/:webhook_id', async (req, res) => {
-    res.json(await ops.update(projectIdOf(req), webhookId(req), req.body as UpdateWebhookRequest));
+    res.json(await ops.update(projectIdOf(res), webhookId(req), req.body as UpdateWebhookRequest));
   });
 
   router.delete('/v1/webhooks/:webhook_id', (req, res) => {
-    res.json(ops.remove(projectIdOf(req), webhookId(req)));
+    res.json(ops.remove(projectIdOf(res), webhookId(req)));
   });
 
   router.post('/v1/webhooks/:webhook_id/rotate-secret', (req, res) => {
-    res.json(ops.rotateSecret(projectIdOf(req), webhookId(req), req.body as RotateWebhookSecretRequest | undefined));
+    res.json(ops.rotateSecret(projectIdOf(res), webhookId(req), req.body as RotateWebhookSecretRequest | undefined));
   });
 
-  return router;
 }

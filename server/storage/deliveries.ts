@@ -55,14 +55,38 @@ export type AttemptRecord = {
   requestHeaders: Record<string, string>;
 };
 
-export type AttemptResult = {
-  /** Null on success; otherwise when to retry, or null again when the delivery is dead. */
-  succeeded: boolean;
-  retryAt: number | null;
-  now: number;
-  /** A webhook failing since this instant or earlier is disabled (`endpoint_failing`). */
-  autoDisableFailingSince: number;
+/**
+ * What is known when an attempt is recorded: its outcome, and the webhook's state read in the
+ * recording transaction. The decision is made from these alone (`delivery/after-attempt.ts`);
+ * the store only records it.
+ */
+export type AttemptFacts = {
+  /** A 2xx within the timeout. */
+  ok: boolean;
+  statusCode: number | null;
+  /** The receiver's `Retry-After` (429, 503), as sent. */
+  retryAfter: string | null;
+  attemptNumber: number;
+  /** A redelivery of a dead or succeeded delivery: exactly one attempt. */
+  oneShot: boolean;
+  startedAt: number;
+  finishedAt: number;
+  /** Enabled and not deleted, now. */
+  webhookActive: boolean;
+  /** When the webhook's current run of failures began; null while healthy. */
+  failingSince: number | null;
 };
+
+export type AttemptDecision = {
+  status: Extract<DeliveryStatus, 'succeeded' | 'failed' | 'dead'>;
+  nextAttemptAt: number | null;
+  /** The webhook's `failing_since` after this attempt: null when it is healthy. */
+  failingSince: number | null;
+  /** Disable the webhook (`endpoint_failing`). */
+  autoDisable: boolean;
+};
+
+export type DecideAfterAttempt = (facts: AttemptFacts) => AttemptDecision;
 
 export type ClaimOptions = {
   now: number;
@@ -73,7 +97,7 @@ export type ClaimOptions = {
   knownPayload?: (deliveryId: string) => string | undefined;
 };
 
-export type FinishedAttempt = { claim: Claim; attempt: AttemptRecord; result: AttemptResult };
+export type FinishedAttempt = { claim: Claim; attempt: AttemptRecord; retryAfter: string | null; finishedAt: number };
 
 export type FinishOutcome = {
   /** False when the claim was lost (its lease expired and someone else took it): nothing was written. */
@@ -107,12 +131,14 @@ export type DeliveryStore = {
   cancelInactive(now: number): number;
   /** Returns deliveries whose lease expired (their process died mid-attempt) to pending, due now. */
   reclaimExpired(now: number): number;
-  /** Records the attempt and the delivery's next state, if the claim is still held. */
-  finishAttempt(claim: Claim, attempt: AttemptRecord, result: AttemptResult): FinishOutcome;
-  /** `finishAttempt` for several attempts in one transaction (one commit for a burst of completions). */
-  finishAttempts(finished: readonly FinishedAttempt[]): FinishOutcome[];
+  /**
+   * Records finished attempts in one transaction (one commit for a burst of completions): each
+   * attempt, and the delivery's and webhook's next state as `decide` rules, if the claim is
+   * still held.
+   */
+  finishAttempts(finished: readonly FinishedAttempt[], decide: DecideAfterAttempt): FinishOutcome[];
   /** `finishAttempts` then `claimDue`, in one transaction: the worker's steady state costs one commit per wake-up. */
-  finishAndClaim(finished: readonly FinishedAttempt[], options: ClaimOptions): { outcomes: FinishOutcome[]; claims: Claim[] };
+  finishAndClaim(finished: readonly FinishedAttempt[], decide: DecideAfterAttempt, options: ClaimOptions): { outcomes: FinishOutcome[]; claims: Claim[] };
   /** The earliest future instant at which something becomes due or a lease expires, or null. */
   nextWakeAt(now: number): number | null;
   /** The webhook of this project, deleted or not; undefined for a missing one or another project's. */
@@ -160,27 +186,21 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     WHERE status = 'in_flight' AND lease_until <= @now`);
 
   // Only while the claim is still held (same lease): a late result after a takeover writes nothing.
-  // A disabled or deleted webhook finishes the attempt under way but gets no further retries.
-  const updateDelivery = db.prepare<Record<string, unknown>, { status: DeliveryStatus }>(`
-    UPDATE deliveries SET
-      status = CASE
-        WHEN @succeeded THEN 'succeeded'
-        WHEN @retryAt IS NULL OR NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.id = deliveries.webhook_id AND w.enabled = 1 AND w.deleted_at IS NULL) THEN 'dead'
-        ELSE 'failed' END,
-      next_attempt_at = CASE
-        WHEN @succeeded OR NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.id = deliveries.webhook_id AND w.enabled = 1 AND w.deleted_at IS NULL) THEN NULL
-        ELSE @retryAt END,
-      attempt_count = @attemptNumber, last_status_code = @statusCode, lease_until = NULL, one_shot = 0, updated_at = @now
+  const recordDelivery = db.prepare<Record<string, unknown>, { status: DeliveryStatus }>(`
+    UPDATE deliveries SET status = @status, next_attempt_at = @nextAttemptAt, attempt_count = @attemptNumber,
+      last_status_code = @statusCode, lease_until = NULL, one_shot = 0, updated_at = @now
     WHERE id = @id AND status = 'in_flight' AND lease_until = @leaseUntil
     RETURNING status`);
   const insertAttempt = db.prepare(`
     INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, duration_ms, status_code, error, error_message, response_excerpt, request_headers)
     VALUES (@deliveryId, @attemptNumber, @startedAt, @durationMs, @statusCode, @error, @errorMessage, @responseExcerpt, @requestHeaders)`);
-  const markHealthy = db.prepare('UPDATE webhooks SET failing_since = NULL WHERE id = @id AND failing_since IS NOT NULL');
-  const markFailing = db.prepare('UPDATE webhooks SET failing_since = @now WHERE id = @id AND failing_since IS NULL');
+  const webhookHealth = db.prepare<{ id: string }, { active: number; failing_since: number | null }>(
+    'SELECT enabled = 1 AND deleted_at IS NULL AS active, failing_since FROM webhooks WHERE id = @id',
+  );
+  const setFailingSince = db.prepare('UPDATE webhooks SET failing_since = @failingSince WHERE id = @id');
   const autoDisable = db.prepare(`
     UPDATE webhooks SET enabled = 0, disabled_reason = 'endpoint_failing', updated_at = @now
-    WHERE id = @id AND enabled = 1 AND deleted_at IS NULL AND failing_since <= @threshold`);
+    WHERE id = @id AND enabled = 1 AND deleted_at IS NULL`);
 
   // Per live webhook through (webhook_id, next_attempt_at); inactive webhooks' rows are the sweep's.
   const nextDue = db.prepare<{ now: number }, { at: number | null }>(`
@@ -261,38 +281,55 @@ export function createDeliveryStore(db: Database): DeliveryStore {
   };
   const claimDue = db.transaction(claimDueInner);
 
-  /** `healthy`: webhooks already marked healthy in this batch, whose row needs no second write. */
-  const finishOne = (claim: Claim, attempt: AttemptRecord, result: AttemptResult, healthy: Set<string>): FinishOutcome => {
-    const { now } = result;
-    const updated = updateDelivery.get({
+  type Health = { active: boolean; failingSince: number | null };
+  /** `health`: each webhook's state as this batch has left it, read once per webhook per batch. */
+  const finishOne = ({ claim, attempt, retryAfter, finishedAt }: FinishedAttempt, decide: DecideAfterAttempt, health: Map<string, Health>): FinishOutcome => {
+    let webhook = health.get(claim.webhookId);
+    if (!webhook) {
+      const row = webhookHealth.get({ id: claim.webhookId });
+      webhook = { active: row?.active === 1, failingSince: row?.failing_since ?? null };
+      health.set(claim.webhookId, webhook);
+    }
+    const decision = decide({
+      ok: attempt.error === null,
+      statusCode: attempt.statusCode,
+      retryAfter,
+      attemptNumber: attempt.attemptNumber,
+      oneShot: claim.oneShot,
+      startedAt: attempt.startedAt,
+      finishedAt,
+      webhookActive: webhook.active,
+      failingSince: webhook.failingSince,
+    });
+    const updated = recordDelivery.get({
       id: claim.deliveryId,
       leaseUntil: claim.leaseUntil,
-      succeeded: result.succeeded ? 1 : 0,
-      retryAt: result.retryAt,
+      status: decision.status,
+      nextAttemptAt: decision.nextAttemptAt,
       attemptNumber: attempt.attemptNumber,
       statusCode: attempt.statusCode,
-      now,
+      now: finishedAt,
     });
     if (!updated) return { recorded: false };
     insertAttempt.run({ deliveryId: claim.deliveryId, ...attempt, requestHeaders: JSON.stringify(attempt.requestHeaders) });
+    if (decision.failingSince !== webhook.failingSince) {
+      setFailingSince.run({ id: claim.webhookId, failingSince: decision.failingSince });
+      webhook.failingSince = decision.failingSince;
+    }
     let webhookAutoDisabled = false;
-    if (result.succeeded) {
-      if (!healthy.has(claim.webhookId)) markHealthy.run({ id: claim.webhookId });
-      healthy.add(claim.webhookId);
-    } else {
-      healthy.delete(claim.webhookId);
-      markFailing.run({ id: claim.webhookId, now: attempt.startedAt });
-      webhookAutoDisabled = autoDisable.run({ id: claim.webhookId, now, threshold: result.autoDisableFailingSince }).changes > 0;
+    if (decision.autoDisable) {
+      webhookAutoDisabled = autoDisable.run({ id: claim.webhookId, now: finishedAt }).changes > 0;
+      webhook.active = false;
     }
     return { recorded: true, status: updated.status, webhookAutoDisabled };
   };
-  const finishAll = (finished: readonly FinishedAttempt[]) => {
-    const healthy = new Set<string>();
-    return finished.map((f) => finishOne(f.claim, f.attempt, f.result, healthy));
+  const finishAll = (finished: readonly FinishedAttempt[], decide: DecideAfterAttempt) => {
+    const health = new Map<string, Health>();
+    return finished.map((f) => finishOne(f, decide, health));
   };
   const finishAttempts = db.transaction(finishAll);
-  const finishAndClaim = db.transaction((finished: readonly FinishedAttempt[], options: ClaimOptions) => ({
-    outcomes: finishAll(finished),
+  const finishAndClaim = db.transaction((finished: readonly FinishedAttempt[], decide: DecideAfterAttempt, options: ClaimOptions) => ({
+    outcomes: finishAll(finished, decide),
     claims: claimDueInner(options),
   }));
 
@@ -324,9 +361,8 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     claimDue: (options) => claimDue.immediate(options),
     cancelInactive: (now) => cancelInactive.run({ now }).changes,
     reclaimExpired: (now) => reclaim.run({ now }).changes,
-    finishAttempt: (claim, attempt, result) => finishAttempts.immediate([{ claim, attempt, result }])[0]!,
-    finishAttempts: (finished) => finishAttempts.immediate(finished),
-    finishAndClaim: (finished, options) => finishAndClaim.immediate(finished, options),
+    finishAttempts: (finished, decide) => finishAttempts.immediate(finished, decide),
+    finishAndClaim: (finished, decide, options) => finishAndClaim.immediate(finished, decide, options),
     nextWakeAt(now) {
       const candidates = [nextDue.get({ now })?.at, nextLeaseExpiry.get()?.at].filter((t): t is number => typeof t === 'number');
       return candidates.length ? Math.min(...candidates) : null;

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { uuidV7 } from '../delivery/ids.js';
+import type { IdSource } from './ids.js';
 
 export type NewEvent = {
   id: string;
@@ -27,7 +27,7 @@ export type EventStore = {
   publishMany(items: ReadonlyArray<{ event: NewEvent; fanOut: FanOut }>): Array<{ deliveryIds: string[] }>;
 };
 
-export function createEventStore(db: Database): EventStore {
+export function createEventStore(db: Database, ids: Pick<IdSource, 'deliveryId'>): EventStore {
   const insertEvent = db.prepare(
     'INSERT INTO events (id, project_id, type, payload, created_at) VALUES (@id, @projectId, @type, @payload, @createdAt)',
   );
@@ -51,7 +51,7 @@ export function createEventStore(db: Database): EventStore {
       ? oneWebhook.all({ projectId: event.projectId, webhookId: fanOut.onlyWebhookId })
       : subscribersOf(event.projectId, event.type);
     const deliveryIds = targets.map(({ id: webhookId }) => {
-      const id = uuidV7(event.createdAt);
+      const id = ids.deliveryId(event.createdAt);
       insertDelivery.run({ id, eventId: event.id, webhookId, projectId: event.projectId, type: event.type, firstAttemptAt: fanOut.firstAttemptAt, createdAt: event.createdAt });
       return id;
     });

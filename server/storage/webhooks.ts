@@ -1,10 +1,23 @@
-import { monotonicFactory } from 'ulid';
 import type { components } from '../../generated/schema.js';
 import type { Database } from './database.js';
+import type { IdSource } from './ids.js';
 import type { SecretsStore } from './secrets.js';
 
-export type WebhookPublic = components['schemas']['WebhookPublic'];
 export type WebhookEventType = components['schemas']['WebhookEventType'];
+type DisabledReason = components['schemas']['WebhookPublic']['disabled_reason'];
+
+/** A live webhook as stored: times in Unix milliseconds (`present.ts` shapes the API object). */
+export type WebhookRow = {
+  id: string;
+  project_id: string;
+  url: string;
+  description: string | null;
+  subscribed_events: WebhookEventType[];
+  enabled: boolean;
+  disabled_reason: DisabledReason;
+  created_at: number;
+  updated_at: number;
+};
 export type NewWebhook = { url: string; subscribed_events: WebhookEventType[]; description: string | null };
 /** The fields an update may change; `enabled` also sets or clears `disabled_reason`. */
 export type WebhookChanges = Partial<NewWebhook> & { enabled?: boolean };
@@ -16,10 +29,10 @@ export type WebhookChanges = Partial<NewWebhook> & { enabled?: boolean };
  */
 export type WebhooksStore = {
   /** Inserts the webhook and its first secret, unless the project already has `limit` live webhooks. */
-  create(projectId: string, input: NewWebhook, now: number, limit: number): { webhook: WebhookPublic; secret: string } | undefined;
-  list(projectId: string): WebhookPublic[];
-  get(projectId: string, webhookId: string): WebhookPublic | undefined;
-  update(projectId: string, webhookId: string, changes: WebhookChanges, now: number): WebhookPublic | undefined;
+  create(projectId: string, input: NewWebhook, now: number, limit: number): { webhook: WebhookRow; secret: string } | undefined;
+  list(projectId: string): WebhookRow[];
+  get(projectId: string, webhookId: string): WebhookRow | undefined;
+  update(projectId: string, webhookId: string, changes: WebhookChanges, now: number): WebhookRow | undefined;
   softDelete(projectId: string, webhookId: string, now: number): { id: string; deletedAt: number } | undefined;
 };
 
@@ -36,24 +49,17 @@ type Row = {
 };
 
 const COLUMNS = 'id, project_id, url, description, subscribed_events, enabled, disabled_reason, created_at, updated_at';
-const iso = (ms: number) => new Date(ms).toISOString();
 
-function toWebhook(row: Row): WebhookPublic {
+function toWebhook(row: Row): WebhookRow {
   return {
-    id: row.id,
-    project_id: row.project_id,
-    url: row.url,
-    description: row.description,
+    ...row,
     subscribed_events: JSON.parse(row.subscribed_events) as WebhookEventType[],
     enabled: row.enabled === 1,
-    disabled_reason: row.disabled_reason as WebhookPublic['disabled_reason'],
-    created_at: iso(row.created_at),
-    updated_at: iso(row.updated_at),
+    disabled_reason: row.disabled_reason as DisabledReason,
   };
 }
 
-export function createWebhooksStore(db: Database, secrets: SecretsStore): WebhooksStore {
-  const nextUlid = monotonicFactory();
+export function createWebhooksStore(db: Database, secrets: SecretsStore, ids: Pick<IdSource, 'webhookId'>): WebhooksStore {
   const countLive = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM webhooks WHERE project_id = ? AND deleted_at IS NULL');
   const insert = db.prepare<[string, string, string, string | null, string, number, number]>(
     'INSERT INTO webhooks (id, project_id, url, description, subscribed_events, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -82,7 +88,7 @@ export function createWebhooksStore(db: Database, secrets: SecretsStore): Webhoo
   // Count and insert in one IMMEDIATE transaction: the limit holds however many creates race.
   const create = db.transaction((projectId: string, input: NewWebhook, now: number, limit: number) => {
     if (countLive.get(projectId)!.n >= limit) return undefined;
-    const id = `wh_${nextUlid(now)}`;
+    const id = ids.webhookId(now);
     insert.run(id, projectId, input.url, input.description, JSON.stringify(input.subscribed_events), now, now);
     const secret = secrets.mint(id, now);
     return { webhook: toWebhook(selectOne.get(id, projectId)!), secret };

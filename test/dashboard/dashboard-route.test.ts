@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dashboardRouter } from '../../server/routes/dashboard.js';
+import { dashboardRoutes } from '../../server/routes/dashboard.js';
 
-/** The router alone over a folder this test controls: a fake build, or none at all. */
+/** The routes alone over a folder this test controls: a fake build, or none at all. */
 async function serve(dir: string): Promise<{ url: string; close(): Promise<void> }> {
-  const app = express().use(dashboardRouter({ dir }));
+  const app = express();
+  dashboardRoutes(app, { dir });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   return {

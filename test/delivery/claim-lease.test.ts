@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { createEventCatalog } from '../../server/delivery/event-catalog.js';
 import { createPublisher } from '../../server/delivery/publish.js';
+import { settleAttempt } from '../../server/delivery/after-attempt.js';
+import { readSpec } from '../../server/spec.js';
 import { createDeliveryStore, type AttemptRecord, type Claim } from '../../server/storage/deliveries.js';
 import { createEventStore } from '../../server/storage/events.js';
+import { createIdSource } from '../../server/storage/ids.js';
 import { manualClock, seedDatabase } from './support/seed.js';
 
-const catalog = createEventCatalog();
+const catalog = createEventCatalog(readSpec('full'));
+const ids = createIdSource();
+const policy = { retrySchedule: [0], autoDisableAfterMs: 5 * 86_400_000 };
 const LEASE = 15_000;
 
 function setup(schedule: number[] = [0, 100, 200]) {
   const seed = seedDatabase();
   const clock = manualClock();
   const store = createDeliveryStore(seed.db);
-  const publisher = createPublisher({ events: createEventStore(seed.db), catalog, clock, retrySchedule: schedule });
+  const publisher = createPublisher({ events: createEventStore(seed.db, ids), catalog, clock, retrySchedule: schedule, ids });
   const publish = (type: 'task.completed' | 'task.failed' = 'task.completed') => publisher.publish({ projectId: seed.projectId, type });
   const claim = (limit = 50, perWebhook = 5) => store.claimDue({ now: clock.now(), limit, perWebhook, leaseMs: LEASE });
   const record = (c: Claim, over: Partial<AttemptRecord> = {}): AttemptRecord => ({
@@ -26,15 +31,11 @@ function setup(schedule: number[] = [0, 100, 200]) {
     requestHeaders: { 'anchor-delivery-id': c.deliveryId },
     ...over,
   });
-  const fail = (c: Claim, retryAt: number | null) =>
-    store.finishAttempt(c, record(c), { succeeded: false, retryAt, now: clock.now(), autoDisableFailingSince: clock.now() - 5 * 86_400_000 });
-  const succeed = (c: Claim) =>
-    store.finishAttempt(c, record(c, { statusCode: 200, error: null, errorMessage: null }), {
-      succeeded: true,
-      retryAt: null,
-      now: clock.now(),
-      autoDisableFailingSince: clock.now() - 5 * 86_400_000,
-    });
+  // The store records what the decision rules; `retryAt` stands for the schedule's answer.
+  const finish = (c: Claim, attempt: AttemptRecord, retryAt: number | null) =>
+    store.finishAttempts([{ claim: c, attempt, retryAfter: null, finishedAt: clock.now() }], (facts) => settleAttempt(facts, retryAt, policy))[0]!;
+  const fail = (c: Claim, retryAt: number | null) => finish(c, record(c), retryAt);
+  const succeed = (c: Claim) => finish(c, record(c, { statusCode: 200, error: null, errorMessage: null }), null);
   return { ...seed, clock, store, publish, claim, fail, succeed };
 }
 
@@ -62,7 +63,7 @@ describe('publish fan-out', () => {
   it('rejects data that breaks the payload schema and stores nothing', () => {
     const t = setup();
     t.addWebhook();
-    const publisher = createPublisher({ events: createEventStore(t.db), catalog, clock: t.clock, retrySchedule: [0] });
+    const publisher = createPublisher({ events: createEventStore(t.db, ids), catalog, clock: t.clock, retrySchedule: [0], ids });
     expect(() => publisher.publish({ projectId: t.projectId, type: 'task.completed', data: { task_id: 'nope' } })).toThrow(/data does not match/);
     expect(t.db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 0 });
     expect(t.claim()).toEqual([]);

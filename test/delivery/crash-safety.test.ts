@@ -3,11 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../server/clock.js';
-import { createEventCatalog } from '../../server/delivery/event-catalog.js';
-import { createPublisher } from '../../server/delivery/publish.js';
-import { openDatabase } from '../../server/storage/database.js';
-import { createEventStore } from '../../server/storage/events.js';
+import { defaultConfig } from '../../server/config.js';
+import { createLogger } from '../../server/logger.js';
+import { createRuntime } from '../../server/runtime.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 import { spawnServer, type ServerProcess } from '../support/server-process.js';
 
@@ -64,8 +62,8 @@ describe('crash safety: kill -9 mid-way, restart on the same database', () => {
     // Published as `anchor-webhooks trigger` does: straight into the server's database file, from
     // another process's connection; the running server's worker picks the rows up on its next poll.
     const published = new Set<string>();
-    const db = openDatabase(dbPath);
-    const publisher = createPublisher({ events: createEventStore(db), catalog: createEventCatalog(), clock: systemClock, retrySchedule: [0] });
+    const writer = createRuntime(defaultConfig({ dbPath, delivery: { retrySchedule: [0] } }), { logger: createLogger({ level: 'silent' }) });
+    const { publisher } = writer;
     for (let i = 0; i < EVENTS; i++) {
       const event = publisher.publish({ projectId: webhook.project_id, type: 'task.completed' });
       expect(event.deliveryIds).toHaveLength(1);
@@ -73,7 +71,7 @@ describe('crash safety: kill -9 mid-way, restart on the same database', () => {
       // The receiver shares this process: let it answer, or the server's attempts would time out.
       if (i % 50 === 49) await new Promise((r) => setImmediate(r));
     }
-    db.close();
+    await writer.close();
     expect(published.size).toBe(EVENTS);
     await receiver.waitFor(300, 30_000);
     first.child.kill('SIGKILL');

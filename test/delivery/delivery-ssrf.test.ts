@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Resolver } from '../../server/url-policy/types.js';
-import { startDispatcher, type Harness } from './support/dispatcher-harness.js';
+import { startDeliveryHarness, type Harness } from './support/delivery-harness.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 
 let open: Array<Harness | Receiver> = [];
@@ -33,7 +33,7 @@ describe('delivery-time SSRF protection (private targets not allowed)', () => {
     const receiver = await startReceiver();
     open.push(receiver);
     const dns = stubDns({ 'hooks.customer-app.com': '127.0.0.1' });
-    const h = startDispatcher({ allowPrivateTargets: false, resolver: dns.resolver, delivery: { retrySchedule: [0] } });
+    const h = startDeliveryHarness({ allowPrivateTargets: false, resolver: dns.resolver, delivery: { retrySchedule: [0] } });
     open.push(h);
 
     // The receiver listens on loopback: any connection the guard let through would show up here.
@@ -45,7 +45,7 @@ describe('delivery-time SSRF protection (private targets not allowed)', () => {
 
     // Only once the guard has been seen refusing loopback: a private answer must be refused the same way.
     const dns2 = stubDns({ 'hooks.customer-app.com': '10.0.0.1' });
-    const h2 = startDispatcher({ allowPrivateTargets: false, resolver: dns2.resolver, delivery: { retrySchedule: [0] } });
+    const h2 = startDeliveryHarness({ allowPrivateTargets: false, resolver: dns2.resolver, delivery: { retrySchedule: [0] } });
     open.push(h2);
     const privateAnswer = await deliverOnce(h2, `https://hooks.customer-app.com:${receiver.port}/hook`);
     expect(privateAnswer).toMatchObject({ status_code: null, error: 'url_not_allowed' });
@@ -55,7 +55,7 @@ describe('delivery-time SSRF protection (private targets not allowed)', () => {
   it('IP-literal hosts, for which Node skips lookup, are checked before connecting', async () => {
     const receiver = await startReceiver();
     open.push(receiver);
-    const h = startDispatcher({ allowPrivateTargets: false, delivery: { retrySchedule: [0] } });
+    const h = startDeliveryHarness({ allowPrivateTargets: false, delivery: { retrySchedule: [0] } });
     open.push(h);
 
     const literal = await deliverOnce(h, `https://127.0.0.1:${receiver.port}/hook`);
@@ -73,7 +73,7 @@ describe('delivery-time SSRF protection (private targets not allowed)', () => {
     const receiver = await startReceiver();
     open.push(receiver);
     const dns = stubDns({ 'hooks.customer-app.com': '127.0.0.1' });
-    const h = startDispatcher({ allowPrivateTargets: true, resolver: dns.resolver, delivery: { retrySchedule: [0] } });
+    const h = startDeliveryHarness({ allowPrivateTargets: true, resolver: dns.resolver, delivery: { retrySchedule: [0] } });
     open.push(h);
 
     const attempt = await deliverOnce(h, `http://hooks.customer-app.com:${receiver.port}/hook`);
@@ -83,7 +83,7 @@ describe('delivery-time SSRF protection (private targets not allowed)', () => {
 
   it('a name that does not resolve is an attempt error `dns`', async () => {
     const dns = stubDns({});
-    const h = startDispatcher({ allowPrivateTargets: false, resolver: dns.resolver, delivery: { retrySchedule: [0] } });
+    const h = startDeliveryHarness({ allowPrivateTargets: false, resolver: dns.resolver, delivery: { retrySchedule: [0] } });
     open.push(h);
     const attempt = await deliverOnce(h, 'https://gone.customer-app.com/hook');
     expect(attempt).toMatchObject({ status_code: null, error: 'dns' });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDispatcher, type Harness } from './support/dispatcher-harness.js';
+import { startDeliveryHarness, type Harness } from './support/delivery-harness.js';
 import { manualClock } from './support/seed.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 
@@ -18,7 +18,7 @@ describe('retries', () => {
   it('503, 500, then 200: three attempts in the log, then succeeded', async () => {
     const statuses = [503, 500, 200];
     const receiver = track(await startReceiver((_req, i) => ({ status: statuses[i] ?? 200, body: `answer ${i + 1}` })));
-    const h = track(startDispatcher({ delivery: { retrySchedule: [0, 50, 100] } }));
+    const h = track(startDeliveryHarness({ delivery: { retrySchedule: [0, 50, 100] } }));
     const webhook = h.createWebhook(receiver.url);
     const [deliveryId] = h.publish().deliveryIds;
 
@@ -39,7 +39,7 @@ describe('retries', () => {
 
   it('a receiver that always fails ends dead after the configured schedule', async () => {
     const receiver = track(await startReceiver(() => ({ status: 500 })));
-    const h = track(startDispatcher({ delivery: { retrySchedule: [0, 30, 60, 90] } }));
+    const h = track(startDeliveryHarness({ delivery: { retrySchedule: [0, 30, 60, 90] } }));
     const webhook = h.createWebhook(receiver.url);
     const [deliveryId] = h.publish().deliveryIds;
 
@@ -52,7 +52,7 @@ describe('retries', () => {
 
   it('410 Gone stops at once', async () => {
     const receiver = track(await startReceiver(() => ({ status: 410, body: 'gone' })));
-    const h = track(startDispatcher({ delivery: { retrySchedule: [0, 10, 10, 10] } }));
+    const h = track(startDeliveryHarness({ delivery: { retrySchedule: [0, 10, 10, 10] } }));
     const webhook = h.createWebhook(receiver.url);
     const [deliveryId] = h.publish().deliveryIds;
 
@@ -64,7 +64,7 @@ describe('retries', () => {
   it('a 302 is not followed: the Location target receives nothing', async () => {
     const target = track(await startReceiver());
     const receiver = track(await startReceiver(() => ({ status: 302, headers: { location: target.url } })));
-    const h = track(startDispatcher({ delivery: { retrySchedule: [0, 3_600_000] } }));
+    const h = track(startDeliveryHarness({ delivery: { retrySchedule: [0, 3_600_000] } }));
     const webhook = h.createWebhook(receiver.url);
     const [deliveryId] = h.publish().deliveryIds;
 
@@ -77,7 +77,7 @@ describe('retries', () => {
 
   it('a receiver that stalls past the timeout is an attempt error `timeout`', async () => {
     const receiver = track(await startReceiver(() => 'stall'));
-    const h = track(startDispatcher({ delivery: { retrySchedule: [0, 3_600_000], timeoutMs: 300 } }));
+    const h = track(startDeliveryHarness({ delivery: { retrySchedule: [0, 3_600_000], timeoutMs: 300 } }));
     const webhook = h.createWebhook(receiver.url);
     const [deliveryId] = h.publish().deliveryIds;
 
@@ -89,7 +89,7 @@ describe('retries', () => {
     const closed = await startReceiver();
     const url = closed.url;
     await closed.close();
-    const h = track(startDispatcher({ delivery: { retrySchedule: [0, 3_600_000] } }));
+    const h = track(startDeliveryHarness({ delivery: { retrySchedule: [0, 3_600_000] } }));
     const webhook = h.createWebhook(url);
     const [deliveryId] = h.publish().deliveryIds;
 
@@ -99,7 +99,7 @@ describe('retries', () => {
 
   it('keeps only the first 1 KiB of a large response body', async () => {
     const receiver = track(await startReceiver(() => ({ status: 500, body: 'x'.repeat(200_000) })));
-    const h = track(startDispatcher({ delivery: { retrySchedule: [0] } }));
+    const h = track(startDeliveryHarness({ delivery: { retrySchedule: [0] } }));
     const webhook = h.createWebhook(receiver.url);
     const [deliveryId] = h.publish().deliveryIds;
 
@@ -115,7 +115,7 @@ describe('Retry-After on 429 and 503', () => {
   async function firstRetryAt(reply: { status: number; headers?: Record<string, string> }) {
     const clock = manualClock();
     const receiver = track(await startReceiver(() => reply));
-    const h = track(startDispatcher({ clock, delivery: { retrySchedule: schedule } }));
+    const h = track(startDeliveryHarness({ clock, delivery: { retrySchedule: schedule } }));
     const webhook = h.createWebhook(receiver.url);
     const [deliveryId] = h.publish().deliveryIds;
     const row = await h.waitForStatus(webhook.id, deliveryId!, ['failed', 'dead']);
@@ -155,7 +155,7 @@ describe('concurrency', () => {
       }),
     );
     const fast = track(await startReceiver());
-    const h = track(startDispatcher({ delivery: { concurrency: 4, perWebhookConcurrency: 2, retrySchedule: [0] } }));
+    const h = track(startDeliveryHarness({ delivery: { concurrency: 4, perWebhookConcurrency: 2, retrySchedule: [0] } }));
     h.createWebhook(slow.url, ['task.completed']);
     h.createWebhook(fast.url, ['task.failed']);
     for (let i = 0; i < 12; i++) h.publish('task.completed');

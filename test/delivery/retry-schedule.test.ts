@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadDeliveryConfig } from '../../server/delivery/config.js';
-import {
-  DEFAULT_RETRY_SCHEDULE,
-  clampRetryAfter,
-  nextRetryDelay,
-  parseDuration,
-  parseRetryAfter,
-  parseRetrySchedule,
-} from '../../server/delivery/retry-schedule.js';
+import { loadConfig } from '../../server/config.js';
+import { clampRetryAfter, nextRetryDelay, parseRetryAfter } from '../../server/delivery/retry-schedule.js';
+import { DEFAULT_RETRY_SCHEDULE, parseDuration, parseRetrySchedule } from '../../server/durations.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -84,24 +78,24 @@ describe('clampRetryAfter', () => {
   });
 });
 
-describe('loadDeliveryConfig', () => {
+describe('loadConfig: the delivery settings', () => {
   it('has the documented defaults', () => {
-    const config = loadDeliveryConfig({});
+    const config = loadConfig({}).delivery;
     expect(config).toMatchObject({ timeoutMs: 10_000, concurrency: 50, perWebhookConcurrency: 5, autoDisableAfterMs: 5 * 86_400_000, retentionMs: 7 * 86_400_000 });
     expect(config.retrySchedule).toEqual(DEFAULT_RETRY_SCHEDULE);
   });
   it('reads every variable', () => {
-    const config = loadDeliveryConfig({
+    const config = loadConfig({
       ANCHOR_RETRY_SCHEDULE: '0,50ms,100ms',
       ANCHOR_DELIVERY_TIMEOUT_MS: '250',
       ANCHOR_DELIVERY_CONCURRENCY: '8',
       ANCHOR_DELIVERY_CONCURRENCY_PER_WEBHOOK: '2',
       ANCHOR_AUTO_DISABLE_AFTER: '1h',
-    });
+    }).delivery;
     expect(config).toMatchObject({ retrySchedule: [0, 50, 100], timeoutMs: 250, concurrency: 8, perWebhookConcurrency: 2, autoDisableAfterMs: 3_600_000 });
   });
   it('reports every invalid variable at once', () => {
-    expect(() => loadDeliveryConfig({ ANCHOR_RETRY_SCHEDULE: '0,soon', ANCHOR_DELIVERY_TIMEOUT_MS: '0', ANCHOR_DELIVERY_CONCURRENCY: 'many' })).toThrow(
+    expect(() => loadConfig({ ANCHOR_RETRY_SCHEDULE: '0,soon', ANCHOR_DELIVERY_TIMEOUT_MS: '0', ANCHOR_DELIVERY_CONCURRENCY: 'many' }).delivery).toThrow(
       /ANCHOR_RETRY_SCHEDULE="0,soon": "soon" is not a duration[\s\S]*ANCHOR_DELIVERY_TIMEOUT_MS="0"[\s\S]*ANCHOR_DELIVERY_CONCURRENCY="many"/,
     );
   });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../client/index.js';
 import { startAppWithWorker, type AppWithWorker } from './support/app-with-worker.js';
-import { startDispatcher, type Harness } from './support/dispatcher-harness.js';
+import { startDeliveryHarness, type Harness } from './support/delivery-harness.js';
 import { independentlyVerifies, v1Values } from './support/independent-verify.js';
 import { manualClock } from './support/seed.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
@@ -16,7 +16,7 @@ describe('secret rotation overlap (injected clock)', () => {
   it('signs with old and new secrets until the overlap ends, then with the new one only', async () => {
     const clock = manualClock();
     const receiver = await startReceiver();
-    const h = startDispatcher({ clock, delivery: { retrySchedule: [0] } });
+    const h = startDeliveryHarness({ clock, delivery: { retrySchedule: [0] } });
     open.push(receiver, h);
     const { id: webhookId, secret: oldSecret } = h.createWebhook(receiver.url);
 
@@ -56,7 +56,7 @@ describe('secret rotation overlap (injected clock)', () => {
 
   it('never stores a secret in the delivery log', async () => {
     const receiver = await startReceiver();
-    const h = startDispatcher({ delivery: { retrySchedule: [0] } });
+    const h = startDeliveryHarness({ delivery: { retrySchedule: [0] } });
     open.push(receiver, h);
     const { id, secret } = h.createWebhook(receiver.url);
     const { secret: rotated } = h.stores.secrets.rotate(id, Date.now(), 60_000);

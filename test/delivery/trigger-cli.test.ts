@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/storage/database.js';
-import { createStores } from '../../server/storage/stores.js';
+import { openStorage } from '../../server/storage/stores.js';
 import { loadBundle } from '../support/spec.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,8 +24,9 @@ function trigger(...args: string[]): Promise<{ code: number; stdout: string; std
 }
 
 beforeAll(() => {
-  const db = openDatabase(dbPath);
-  const stores = createStores(db, { now: () => Date.now() }, randomBytes(32));
+  // As a server on this database leaves it: the secret key in its key file beside it.
+  const stores = openStorage({ now: () => Date.now() }, { dbPath, secretKey: undefined });
+  const { db } = stores;
   projectId = stores.projects.create({ name: 'Default project' });
   webhookId = stores.webhooks.create(projectId, { url: 'https://hooks.anchor-customer.io/hook', subscribed_events: ['task.failed'], description: null }, Date.now(), 5)!.webhook.id;
   db.close();

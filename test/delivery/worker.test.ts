@@ -1,20 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import type { Dispatcher } from 'undici';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultConfig, type DeliveryConfig } from '../../server/config.js';
 import type { AttemptOutcome, AttemptRequest } from '../../server/delivery/attempt.js';
-import { loadDeliveryConfig, type DeliveryConfig } from '../../server/delivery/config.js';
-import { createEventCatalog } from '../../server/delivery/event-catalog.js';
-import { createPublisher } from '../../server/delivery/publish.js';
-import { createDeliveryWorker, type DeliveryWorker, type Timers } from '../../server/delivery/worker.js';
-import { openDatabase } from '../../server/storage/database.js';
-import { createDeliveryStore } from '../../server/storage/deliveries.js';
-import { createEventStore } from '../../server/storage/events.js';
-import { createStores } from '../../server/storage/stores.js';
+import type { Timers } from '../../server/delivery/worker.js';
+import { createLogger } from '../../server/logger.js';
+import { createRuntime, type Runtime } from '../../server/runtime.js';
 import { manualClock } from './support/seed.js';
 
-const catalog = createEventCatalog();
 const DAY = 86_400_000;
+const SECRET_KEY = Buffer.alloc(32, 7);
 
 /** Timers the test fires by hand, recording every sleep the worker asks for. */
 function manualTimers() {
@@ -34,37 +30,30 @@ function manualTimers() {
 const ok: AttemptOutcome = { ok: true, statusCode: 200, error: null, errorMessage: null, responseExcerpt: 'ok', durationMs: 1, retryAfter: null };
 const fail: AttemptOutcome = { ok: false, statusCode: 500, error: 'http_status', errorMessage: 'The receiver answered 500.', responseExcerpt: null, durationMs: 1, retryAfter: null };
 
-let workers: DeliveryWorker[] = [];
+let runtimes: Runtime[] = [];
 afterEach(async () => {
-  await Promise.all(workers.map((w) => w.stop()));
-  workers = [];
+  await Promise.all(runtimes.map((r) => r.close()));
+  runtimes = [];
 });
 
 /** A worker whose HTTP attempt is a stub: these tests are about scheduling, not sockets. */
-function setup(answer: (req: AttemptRequest) => AttemptOutcome, delivery: Partial<DeliveryConfig> = {}) {
+function setup(answer: (req: AttemptRequest) => AttemptOutcome, delivery: Partial<DeliveryConfig> = {}, dbPath = ':memory:') {
   const clock = manualClock();
   const { timers, sleeps } = manualTimers();
-  const db = openDatabase(':memory:');
-  const stores = createStores(db, clock, randomBytes(32));
-  const projectId = stores.projects.create();
-  const webhook = stores.webhooks.create(projectId, { url: 'https://hooks.anchor-customer.io/hook', subscribed_events: ['task.completed'], description: null }, clock.now(), 5)!.webhook;
-  const deliveries = createDeliveryStore(db);
   const sent: AttemptRequest[] = [];
-  const config = { ...loadDeliveryConfig({}, { retrySchedule: [0, 100, 200], ...delivery }), allowPrivateTargets: false };
-  const worker = createDeliveryWorker({
-    deliveries,
-    secrets: stores.secrets,
+  const runtime = createRuntime(defaultConfig({ dbPath, secretKey: SECRET_KEY, delivery: { retrySchedule: [0, 100, 200], ...delivery } }), {
     clock,
     timers,
-    logger: pino({ level: 'silent' }),
-    config,
-    dispatcher: {} as Dispatcher,
+    logger: createLogger({ level: 'silent' }),
     send: async (req) => (sent.push(req), answer(req)),
   });
-  workers.push(worker);
-  const publisher = createPublisher({ events: createEventStore(db), catalog, clock, retrySchedule: config.retrySchedule, notifier: worker });
-  worker.start();
-  return { clock, sleeps, db, stores, deliveries, worker, publisher, projectId, webhook, sent, publish: () => publisher.publish({ projectId, type: 'task.completed' }) };
+  runtimes.push(runtime);
+  const { stores, worker, publisher } = runtime;
+  const { db, deliveries } = stores;
+  const projectId = stores.projects.create();
+  const webhook = stores.webhooks.create(projectId, { url: 'https://hooks.anchor-customer.io/hook', subscribed_events: ['task.completed'], description: null }, clock.now(), 5)!.webhook;
+  runtime.start();
+  return { runtime, clock, sleeps, db, stores, deliveries, worker, publisher, projectId, webhook, sent, publish: () => publisher.publish({ projectId, type: 'task.completed' }) };
 }
 
 describe('the claim loop', () => {
@@ -143,30 +132,25 @@ describe('housekeeping with an injected clock', () => {
   });
 
   it('on start, re-sends a delivery whose claim outlived its lease (a crash mid-attempt)', async () => {
-    const t = setup(() => ok);
-    await t.worker.stop();
-    const [id] = t.publish().deliveryIds;
-    // A previous process claimed it, then died before recording the attempt.
-    const [claim] = t.deliveries.claimDue({ now: t.clock.now(), limit: 1, perWebhook: 5, leaseMs: 15_000 });
-    expect(claim!.deliveryId).toBe(id);
-    t.clock.advance(15_000);
+    const dir = mkdtempSync(join(tmpdir(), 'anchor-worker-'));
+    try {
+      const dbPath = join(dir, 'anchor.sqlite');
+      const t = setup(() => ok, {}, dbPath);
+      await t.worker.stop();
+      const [id] = t.publish().deliveryIds;
+      // A previous process claimed it, then died before recording the attempt.
+      const [claim] = t.deliveries.claimDue({ now: t.clock.now(), limit: 1, perWebhook: 5, leaseMs: 15_000 });
+      expect(claim!.deliveryId).toBe(id);
+      await t.runtime.close();
 
-    const { clock, stores } = t;
-    const sent: AttemptRequest[] = [];
-    const restarted = createDeliveryWorker({
-      deliveries: t.deliveries,
-      secrets: stores.secrets,
-      clock,
-      timers: manualTimers().timers,
-      logger: pino({ level: 'silent' }),
-      config: { ...loadDeliveryConfig({}), allowPrivateTargets: false },
-      dispatcher: {} as Dispatcher,
-      send: async (req) => (sent.push(req), ok),
-    });
-    workers.push(restarted);
-    restarted.start();
-    await restarted.idle();
-    expect(sent.map((r) => r.headers['anchor-delivery-id'])).toEqual([id]);
-    expect(t.deliveries.get(t.webhook.id, id!)).toMatchObject({ status: 'succeeded', attempt_count: 1 });
+      const restarted = setup(() => ok, {}, dbPath);
+      restarted.clock.set(t.clock.now() + 15_000);
+      await restarted.worker.idle();
+      expect(restarted.sent.map((r) => r.headers['anchor-delivery-id'])).toEqual([id]);
+      expect(restarted.deliveries.get(t.webhook.id, id!)).toMatchObject({ status: 'succeeded', attempt_count: 1 });
+      await restarted.runtime.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

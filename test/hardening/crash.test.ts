@@ -18,9 +18,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { openStores } from '../../server/app.js';
+import { webhookLimit } from '../../generated/contract.js';
 import { systemClock } from '../../server/clock.js';
-import { webhookLimit } from '../../server/spec.js';
+import { openStores } from '../../server/storage/stores.js';
 import { openDatabase } from '../../server/storage/database.js';
 import { spawnServer, type ServerProcess } from '../support/server-process.js';
 

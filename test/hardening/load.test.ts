@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { webhookLimit } from '../../server/spec.js';
+import { webhookLimit } from '../../generated/contract.js';
 import { contractViolations, pathTemplateOf } from '../support/contract.js';
 import { loadBundle } from '../support/spec.js';
 import { newWebhook, startTestApp, type ProjectHandle, type TestApp } from '../support/test-app.js';

@@ -9,7 +9,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, expect, it } from 'vitest';
 import type { EventType } from '../../server/delivery/event-catalog.js';
-import { startDispatcher, type Harness } from '../delivery/support/dispatcher-harness.js';
+import { startDeliveryHarness, type Harness } from '../delivery/support/delivery-harness.js';
 
 const EVENTS = 1_000;
 const CONCURRENCY = 20;
@@ -52,7 +52,7 @@ it(`${EVENTS} events to a receiver that never answers: at most ${CONCURRENCY} at
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   // One attempt each: every event is tried once, times out, and is given up.
-  dispatcher = startDispatcher({ delivery: { concurrency: CONCURRENCY, perWebhookConcurrency: PER_WEBHOOK, timeoutMs: TIMEOUT_MS, retrySchedule: [0] } });
+  dispatcher = startDeliveryHarness({ delivery: { concurrency: CONCURRENCY, perWebhookConcurrency: PER_WEBHOOK, timeoutMs: TIMEOUT_MS, retrySchedule: [0] } });
   for (let i = 0; i < WEBHOOKS; i++) dispatcher.createWebhook(`${base}/hook/${i}`, [TYPES[i]!]);
 
   const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);

@@ -1,13 +1,13 @@
 /**
  * Slow clients (slowloris): headers or a body dripping in byte by byte do not hold up anyone
  * else, and are answered 408 and disconnected once ANCHOR_HEADERS_TIMEOUT_MS or
- * ANCHOR_REQUEST_TIMEOUT_MS has passed. The real `startServer` (what `serve` runs), with the
+ * ANCHOR_REQUEST_TIMEOUT_MS has passed. The real `startServing` (what `serve` runs), with the
  * timeouts made small through its config.
  */
 import { connect, type Socket } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../server/commands/serve.js';
+import { startServing, type Served } from '../../server/commands/serve.js';
 import { ConfigError, defaultConfig, loadConfig } from '../../server/config.js';
 import { stubResolver } from '../support/test-app.js';
 
@@ -15,7 +15,7 @@ const HEADERS_TIMEOUT_MS = 600;
 const REQUEST_TIMEOUT_MS = 1_500;
 const API_KEY = 'anc_slow_clients_test_key_0123456789';
 
-let running: RunningServer;
+let running: Served;
 let port: number;
 
 beforeAll(async () => {
@@ -29,11 +29,11 @@ beforeAll(async () => {
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     logLevel: 'silent',
   });
-  running = await startServer(config, { logger: pino({ level: 'silent' }), resolver: stubResolver(), print: () => {} });
+  running = await startServing(config, { logger: pino({ level: 'silent' }), resolver: stubResolver(), output: { out: () => {}, err: () => {}, isTTY: false } });
   port = Number(new URL(running.url).port);
 });
 afterAll(async () => {
-  await running?.close();
+  await running?.runtime.close();
 });
 
 type Drip = { socket: Socket; received: () => string; closedAfterMs: Promise<number>; stop(): void };

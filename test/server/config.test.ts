@@ -1,6 +1,6 @@
 /** Configuration comes from the environment only; bad values fail start-up with every problem named. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config.js';
+import { ConfigError, DEFAULT_DELIVERY_CONFIG, loadConfig } from '../../server/config.js';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       headersTimeoutMs: 10_000,
       requestTimeoutMs: 30_000,
       logLevel: 'info',
+      delivery: DEFAULT_DELIVERY_CONFIG,
     });
   });
 
@@ -63,5 +64,16 @@ describe('loadConfig', () => {
     }
     expect(message).not.toContain('not-hex-but-secret');
     expect(message).not.toContain('short key');
+  });
+
+  it('is one parser for the server and the delivery worker: one error names the bad variables of both', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'http', ANCHOR_DELIVERY_TIMEOUT_MS: '0', ANCHOR_RETRY_SCHEDULE: '0,later', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message.split('\n').slice(1).map((line) => line.trim().split(/[=:]/)[0])).toEqual(['PORT', 'LOG_LEVEL', 'ANCHOR_RETRY_SCHEDULE', 'ANCHOR_DELIVERY_TIMEOUT_MS']);
   });
 });

@@ -15,7 +15,7 @@ let dir: string;
 let t: TestApp;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'anchor-meta-'));
-  t = await startTestApp({ deps: { docsFile: join(dir, 'index.html') } });
+  t = await startTestApp({ overrides: { docsFile: join(dir, 'index.html') } });
 });
 afterEach(async () => {
   await t.close();

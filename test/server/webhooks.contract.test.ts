@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadBundle } from '../support/spec.js';
-import { createTestClock, newWebhook, startTestApp, stubResolver, TEST_EPOCH, type TestApp } from '../support/test-app.js';
+import { createTestClock, newWebhook, startTestApp, sharedTestApp, stubResolver, TEST_EPOCH, type TestApp } from '../support/test-app.js';
 
 const OWNED = ['createWebhook', 'listWebhooks', 'getWebhook', 'updateWebhook', 'deleteWebhook', 'rotateWebhookSecret', 'listWebhookEventTypes'];
 const UNKNOWN_ID = 'wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y';
@@ -14,12 +14,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 let t: TestApp;
 const seenAll = new Set<string>();
 
-beforeEach(async () => {
-  t = await startTestApp();
+const app = sharedTestApp();
+beforeEach(() => {
+  t = app.next();
 });
-afterEach(async () => {
+afterEach(() => {
   for (const entry of t.seen) seenAll.add(entry);
-  await t.close();
+  app.check();
 });
 
 async function create(overrides: Record<string, unknown> = {}, app: TestApp = t) {

@@ -1,27 +1,28 @@
 /**
- * Starts the real reference server app for a test: `createApp` on 127.0.0.1 (port 0)
- * with its own database (`:memory:` unless `dbPath` is given), a controllable clock, a
- * stub DNS resolver (never the network), a captured pino logger, and typed clients whose
- * every response is checked against the spec (see `contract.ts`).
+ * The reference server for a test, built by `createRuntime` as `serve` builds it, listening on
+ * 127.0.0.1 (port 0) with its own database (`:memory:` unless `dbPath` is given), a
+ * controllable clock, a stub DNS resolver (never the network), a captured pino logger, and
+ * typed clients whose every response is checked against the spec (see `contract.ts`).
  *
  *   const t = await startTestApp();
  *   const { data, response } = await t.client.GET('/v1/webhooks');
  *   ...
  *   await t.close();   // also fails the test if any response broke the contract
  *
- * Defaults that differ from production: rate limiting is off (the fixed clock never
- * refills a bucket; pass `config: { rateLimitPerSecond, rateLimitBurst }` to test it),
- * and every host name resolves to 8.8.8.8 (pass `resolver` to change that).
+ * Defaults that differ from production: rate limiting is off (the fixed clock never refills a
+ * bucket; pass `config: { rateLimitPerSecond, rateLimitBurst }` to test it), every host name
+ * resolves to 8.8.8.8 (pass `resolver` to change that), and the delivery worker is not started
+ * (`worker: true` starts it; see test/delivery/support/app-with-worker.ts).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import { createAnchorClient, type AnchorClient } from '../../client/create-anchor-client.js';
-import { createApp, openStorage, type AppDeps } from '../../server/app.js';
 import type { Clock } from '../../server/clock.js';
-import { defaultConfig, type Config } from '../../server/config.js';
+import { defaultConfig, type Config, type ConfigOverrides } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
+import { createRuntime, type Runtime, type RuntimeOverrides } from '../../server/runtime.js';
 import type { Database } from '../../server/storage/database.js';
 import type { Stores } from '../../server/storage/stores.js';
 import type { ResolvedAddress, Resolver } from '../../server/url-policy/types.js';
@@ -61,20 +62,38 @@ export type CapturedLogs = { lines: string[]; entries(): Array<Record<string, un
 
 export type ProjectHandle = { projectId: string; apiKey: string; client: AnchorClient };
 
+/** The logger a test reads back: every line captured, nothing printed. */
+export function captureLogs(level: Config['logLevel']): { logger: ReturnType<typeof createLogger>; logs: CapturedLogs } {
+  const lines: string[] = [];
+  const logger = createLogger({
+    level,
+    stream: new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    }),
+  });
+  return { logger, logs: { lines, entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) } };
+}
+
 export type TestAppOptions = {
   /** Overrides of the test defaults (validateResponses true, rateLimitPerSecond 0). */
-  config?: Partial<Config>;
+  config?: ConfigOverrides;
   clock?: TestClock;
   resolver?: Resolver;
   /** A file database (e.g. in a temp dir) instead of `:memory:`; its key file is created beside it. */
   dbPath?: string;
   /** Skip creating the first project and key (e.g. when reopening a file database). */
   noProject?: boolean;
-  /** Extra fields for `createApp`, e.g. ones a later feature adds to `AppDeps`. */
-  deps?: Partial<AppDeps>;
+  /** Start the delivery worker (and its checkpoint thread). */
+  worker?: boolean;
+  /** Other runtime overrides: timers, a fake sender, the docs file… */
+  overrides?: Omit<RuntimeOverrides, 'clock' | 'resolver' | 'logger'>;
 };
 
 export type TestApp = ProjectHandle & {
+  runtime: Runtime;
   baseUrl: string;
   clock: TestClock;
   logs: CapturedLogs;
@@ -98,23 +117,15 @@ export type TestApp = ProjectHandle & {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const clock = options.clock ?? createTestClock();
   const dbPath = options.dbPath ?? ':memory:';
-  const config = defaultConfig({ dbPath, validateResponses: true, rateLimitPerSecond: 0, logLevel: 'debug', ...options.config });
-  const lines: string[] = [];
-  const logger = createLogger({
-    level: config.logLevel,
-    stream: new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(...String(chunk).split('\n').filter(Boolean));
-        done();
-      },
-    }),
-  });
-  const { db, stores } = openStorage(clock, { ...config, dbPath });
-  const app = createApp({ db, clock, resolver: options.resolver ?? stubResolver(), logger, config, stores, ...options.deps });
+  const config = defaultConfig({ validateResponses: true, rateLimitPerSecond: 0, logLevel: 'debug', ...options.config, dbPath });
+  const { logger, logs } = captureLogs(config.logLevel);
+  const runtime = createRuntime(config, { clock, resolver: options.resolver ?? stubResolver(), logger, ...options.overrides });
+  const { stores } = runtime;
+  const db = stores.db;
+  if (options.worker) runtime.start();
   // The recorder notes every (operationId, status) the app produces, for the coverage gate.
-  const server = createServer(withCoverageRecorder(app)).listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url: baseUrl, server } = await runtime.listen({ port: 0, host: '127.0.0.1', handler: withCoverageRecorder(runtime.app) });
+  const app = runtime.app;
 
   const violations: string[] = [];
   const seen = new Set<string>();
@@ -132,9 +143,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
   return {
     ...first,
+    runtime,
     baseUrl,
     clock,
-    logs: { lines, entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) },
+    logs,
     db,
     stores,
     app,
@@ -146,8 +158,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     newProject,
     async close() {
       server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      db.close();
+      await runtime.close({ drainTimeoutMs: 0 });
       if (violations.length > 0) throw new Error(`Contract violations:\n  ${violations.join('\n  ')}`);
     },
   };
@@ -160,5 +171,39 @@ export function newWebhook(overrides: Record<string, unknown> = {}) {
     subscribed_events: ['task.completed', 'task.failed'] as Array<'task.completed' | 'task.failed'>,
     description: 'Production task notifications',
     ...overrides,
+  };
+}
+
+/**
+ * One test app for a whole file, as a file's tests need nothing more: each test gets a fresh
+ * project (its own key, client and webhooks) and the clock back at its start. Building a
+ * runtime compiles its validator anew, so sharing one keeps the suite fast.
+ *
+ *   const app = sharedTestApp();
+ *   beforeEach(() => { t = app.next(); });
+ *   afterEach(() => app.check());   // fails the test if a response broke the contract
+ */
+export function sharedTestApp(options: TestAppOptions = {}) {
+  let shared: TestApp | undefined;
+  let start = 0;
+  let checked = 0;
+  beforeAll(async () => {
+    shared = await startTestApp({ ...options, noProject: true });
+    start = shared.clock.now();
+  });
+  afterAll(async () => {
+    await shared?.close();
+  });
+  return {
+    next(): TestApp {
+      if (!shared) throw new Error('sharedTestApp: used outside a test');
+      shared.clock.set(start);
+      return { ...shared, ...shared.newProject() };
+    },
+    check(): void {
+      const violations = shared?.violations.slice(checked) ?? [];
+      checked += violations.length;
+      if (violations.length > 0) throw new Error(`Contract violations:\n  ${violations.join('\n  ')}`);
+    },
   };
 }

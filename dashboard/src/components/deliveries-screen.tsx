@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { deliveryStatuses, pageSize } from 'virtual:spec-rules';
+import { deliveryStatuses, pageSize } from '../spec-rules.js';
 import { AnchorApiError, describeError, throwOnError, type Delivery, type EventType, type EventTypeInfo, type Webhook } from '../api.js';
 import { formatTime, plural, relativeTime } from '../format.js';
 import { createPoller, type PollerState } from '../poller.js';

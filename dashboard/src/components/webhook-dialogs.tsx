@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { previousSecretTtl } from 'virtual:spec-rules';
+import { previousSecretTtl } from '../spec-rules.js';
 import { throwOnError, type Schemas, type Webhook } from '../api.js';
 import { fieldErrorsOf, noErrors, type FieldErrors } from '../field-errors.js';
 import { formatDuration } from '../format.js';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { descriptionMaxLength, urlMaxLength } from 'virtual:spec-rules';
+import { descriptionMaxLength, urlMaxLength } from '../spec-rules.js';
 import type { EventType, EventTypeInfo, Webhook } from '../api.js';
 import { fieldErrorsOf, noErrors, type FieldErrors } from '../field-errors.js';
 import { EventPicker } from './event-picker.js';

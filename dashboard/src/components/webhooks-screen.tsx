@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { webhookLimit } from 'virtual:spec-rules';
+import { webhookLimit } from '../spec-rules.js';
 import { describeError, throwOnError, type EventTypeInfo, type Webhook } from '../api.js';
 import { createPoller } from '../poller.js';
 import { deliveriesPath, onLinkClick } from '../route.js';

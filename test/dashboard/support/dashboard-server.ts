@@ -3,10 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { startServer, type RunningServer } from '../../../server/commands/serve.js';
-import { defaultConfig } from '../../../server/config.js';
-import { loadDeliveryConfig } from '../../../server/delivery/config.js';
-import { deliveryService } from '../../../server/delivery/service.js';
+import { startServing, type Served } from '../../../server/commands/serve.js';
+import { defaultConfig, loadConfig } from '../../../server/config.js';
 import type { Resolver } from '../../../server/url-policy/types.js';
 import { repoRoot } from '../../support/spec.js';
 
@@ -29,8 +27,8 @@ export type DashboardServer = {
 };
 
 /**
- * The reference server as `anchor-webhooks serve` runs it (createApp, the delivery worker, a real
- * clock) on 127.0.0.1, on a file database in a temp folder, with private targets allowed.
+ * The reference server as `anchor-webhooks serve` runs it (`startServing`: the runtime, the
+ * delivery worker, a real clock) on 127.0.0.1, on a file database in a temp folder, with private targets allowed.
  */
 export async function startDashboardServer(options: { retrySchedule: string }): Promise<DashboardServer> {
   const dir = mkdtempSync(join(tmpdir(), 'anchor-dashboard-e2e-'));
@@ -42,28 +40,22 @@ export async function startDashboardServer(options: { retrySchedule: string }): 
     apiKey,
     allowPrivateTargets: true,
     logLevel: 'silent',
+    delivery: loadConfig({ ANCHOR_RETRY_SCHEDULE: options.retrySchedule, ANCHOR_DELIVERY_TIMEOUT_MS: '5000' }).delivery,
   });
-  const delivery = deliveryService(loadDeliveryConfig({ ANCHOR_RETRY_SCHEDULE: options.retrySchedule, ANCHOR_DELIVERY_TIMEOUT_MS: '5000' }));
-  let running: RunningServer;
+  let running: Served;
   try {
-    running = await startServer(config, {
-      logger: pino({ level: 'silent' }),
-      resolver: noDns,
-      services: [delivery.factory],
-      delivery: delivery.appDeps,
-      print: () => {},
-    });
+    running = await startServing(config, { logger: pino({ level: 'silent' }), resolver: noDns, output: { out: () => {}, err: () => {}, isTTY: false } });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  const { stores } = running.context;
+  const { stores } = running.runtime;
   return {
     url: running.url,
     apiKey,
     newProjectKey: () => stores.projects.createApiKey(stores.projects.create({ name: 'Keyboard test' })),
     async close() {
-      await running.close();
+      await running.runtime.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

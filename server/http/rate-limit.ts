@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
+import { ProblemError } from '../problem.js';
 import { authOf } from './auth.js';
-import { ProblemError } from './problem.js';
 
 export type RateLimitOptions = { perSecond: number; burst: number; clock: Clock };
 
@@ -9,13 +9,14 @@ type Bucket = { tokens: number; at: number };
 
 /**
  * A token bucket per API key: `burst` tokens, refilled at `perSecond`. Runs after
- * authentication, so only known keys get a bucket. `perSecond: 0` disables it.
+ * authentication, so only known keys get a bucket. Null when `perSecond` is 0 (disabled):
+ * no layer is registered at all.
  */
-export function rateLimit({ perSecond, burst, clock }: RateLimitOptions): RequestHandler {
-  if (perSecond <= 0) return (_req, _res, next) => next();
+export function rateLimit({ perSecond, burst, clock }: RateLimitOptions): RequestHandler | null {
+  if (perSecond <= 0) return null;
   const buckets = new Map<string, Bucket>();
-  return (req, _res, next) => {
-    const auth = authOf(req);
+  return (_req, res, next) => {
+    const auth = authOf(res);
     if (!auth) return next();
     const now = clock.now();
     const bucket = buckets.get(auth.keyHash) ?? { tokens: burst, at: now };

@@ -1,5 +1,5 @@
 import express, { type Request, type RequestHandler } from 'express';
-import { ProblemError } from './problem.js';
+import { ProblemError } from '../problem.js';
 
 /** The spec's limit on request bodies ("Request bodies are limited to 64 KiB"). */
 export const BODY_LIMIT_BYTES = 64 * 1024;

@@ -1,11 +1,30 @@
 import type { components } from '../../generated/schema.js';
 import type { AttemptRow, DeliveryRow } from '../storage/deliveries.js';
+import type { WebhookRow } from '../storage/webhooks.js';
 
+export type WebhookPublic = components['schemas']['WebhookPublic'];
 export type WebhookDelivery = components['schemas']['WebhookDelivery'];
 export type WebhookDeliveryDetail = components['schemas']['WebhookDeliveryDetail'];
 export type DeliveryAttempt = components['schemas']['DeliveryAttempt'];
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** Times are stored as Unix milliseconds and shown as RFC 3339 UTC. */
+export const iso = (ms: number): string => new Date(ms).toISOString();
+export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+/** A webhook row as the API shows it; never its secret. */
+export function presentWebhook(row: WebhookRow): WebhookPublic {
+  return {
+    id: row.id,
+    project_id: row.project_id,
+    url: row.url,
+    description: row.description,
+    subscribed_events: row.subscribed_events,
+    enabled: row.enabled,
+    disabled_reason: row.disabled_reason,
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+  };
+}
 
 /** A delivery row as the API shows it. */
 export function presentDelivery(row: DeliveryRow): WebhookDelivery {
@@ -17,7 +36,7 @@ export function presentDelivery(row: DeliveryRow): WebhookDelivery {
     status: row.status,
     attempt_count: row.attempt_count,
     last_status_code: row.last_status_code,
-    next_attempt_at: row.next_attempt_at === null ? null : iso(row.next_attempt_at),
+    next_attempt_at: isoOrNull(row.next_attempt_at),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   };

@@ -3,26 +3,30 @@ import { BlockedAddressError, checkWebhookUrlWithoutDns, createGuardedLookup, ty
 
 export type PolicyViolation = { rule: UrlRule; detail: string };
 
+/** The URL rules that need no DNS, for one private-targets setting: null when a URL passes. */
+export type Preflight = (url: string) => PolicyViolation | null;
+
+const PREFLIGHT_CACHE_SIZE = 10_000;
+
 /**
  * The URL rules that need no DNS, checked before each attempt: they catch IP-literal hosts
  * (for which Node never calls `lookup`), and URLs stored under ANCHOR_ALLOW_PRIVATE_TARGETS
- * that a server started without it must not reach.
+ * that a server started without it must not reach. A pure function of the URL for a given
+ * setting, asked on every attempt for a handful of URLs, so each instance remembers its answers.
  */
-export function preflightViolation(url: string, allowPrivateTargets: boolean): PolicyViolation | null {
-  // A pure function of its arguments, asked on every attempt for a handful of URLs: remember it.
-  const key = `${allowPrivateTargets ? 1 : 0}${url}`;
-  let result = preflightCache.get(key);
-  if (result === undefined) {
-    const verdict = checkWebhookUrlWithoutDns(url, { allowPrivateTargets });
-    result = verdict.ok ? null : { rule: verdict.rule, detail: verdict.detail };
-    if (preflightCache.size >= PREFLIGHT_CACHE_SIZE) preflightCache.clear();
-    preflightCache.set(key, result);
-  }
-  return result;
+export function createPreflight(allowPrivateTargets: boolean): Preflight {
+  const cache = new Map<string, PolicyViolation | null>();
+  return (url) => {
+    let result = cache.get(url);
+    if (result === undefined) {
+      const verdict = checkWebhookUrlWithoutDns(url, { allowPrivateTargets });
+      result = verdict.ok ? null : { rule: verdict.rule, detail: verdict.detail };
+      if (cache.size >= PREFLIGHT_CACHE_SIZE) cache.clear();
+      cache.set(url, result);
+    }
+    return result;
+  };
 }
-
-const PREFLIGHT_CACHE_SIZE = 10_000;
-const preflightCache = new Map<string, PolicyViolation | null>();
 
 /** The URL-policy refusal carried by a connection error, if that is why it failed. */
 export function urlPolicyViolationOf(err: unknown): PolicyViolation | null {
@@ -40,7 +44,7 @@ export type DeliveryAgentOptions = {
 };
 
 /**
- * The undici dispatcher for deliveries: every host name is resolved through the URL policy's
+ * The undici agent for deliveries: every host name is resolved through the URL policy's
  * guarded lookup, so the address actually dialled is the one checked (a DNS answer that has
  * changed to a private address is refused before any connection is made). No redirects: plain
  * `request` never follows them.
