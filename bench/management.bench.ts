@@ -204,7 +204,7 @@ for (const op of selected) {
 child.disconnect();
 await new Promise((resolve) => child.once('exit', resolve));
 
-console.log(`\nManagement API: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s per server (${ROUNDS * ROUND_SECONDS} s each), after ${WARMUP_SECONDS} s of warm-up\n`);
+console.log(`\nManagement API: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s per server (${ROUNDS * ROUND_SECONDS} s each), after ${WARMUP_SECONDS} s of warming\n`);
 for (const [name, rows] of Object.entries(summaries)) {
   console.log(name);
   console.table(

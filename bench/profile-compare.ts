@@ -2,7 +2,7 @@
  * `npm run bench:profile`: where the validated server's extra time per request goes. Runs the
  * management benchmark's getWebhook under `node --cpu-prof` once for the validated server and
  * once for the bare one (each alone in its process), then prints CPU µs per request by package,
- * side by side. The requests include the warm-up second, so the absolute figures run a little
+ * side by side. The requests include the warming second, so the absolute figures run a little
  * high; the difference is what the validator and the middleware around it cost.
  */
 import { spawnSync } from 'node:child_process';

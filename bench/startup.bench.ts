@@ -199,7 +199,7 @@ const starts = await alternate(['serve', 'node:http'] as const, STARTS, async (v
 receiver.closeAllConnections();
 receiver.close();
 
-// The warm-up start's figures are not counted, as for the starts.
+// The first (warming) start's figures are not counted, as for the starts.
 const measured = firstCalls.slice(1);
 const operations = measured[0]!.map((row, i) => {
   const firsts = measured.map((run) => run[i]!.firstMs);

@@ -12,7 +12,7 @@ export function percentile(values: readonly number[], p: number): number {
 export const median = (values: readonly number[]) => percentile(values, 50);
 
 /**
- * Runs every variant once unmeasured (warm-up), then `rounds` rounds of all variants, the order
+ * Runs every variant once unmeasured (warming), then `rounds` rounds of all variants, the order
  * reversed every other round (A B C, C B A, …) so that drift in the machine's load hits each
  * variant alike. Returns each variant's measured rounds in order.
  */

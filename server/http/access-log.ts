@@ -5,7 +5,7 @@ import { pinoHttp, type HttpLogger } from 'pino-http';
 import { documentedQueryParameters } from '../../generated/contract.js';
 
 /** Headers worth reading in a log and never a credential; every other header keeps its name, not its value. */
-const LOGGED_HEADERS = new Set(['host', 'user-agent', 'accept', 'accept-encoding', 'content-type', 'content-length', 'content-encoding', 'x-request-id']);
+const LOGGED_HEADERS: ReadonlySet<string> = new Set(['host', 'user-agent', 'accept', 'accept-encoding', 'content-type', 'content-length', 'content-encoding', 'x-request-id']);
 
 const DOCUMENTED_QUERY: ReadonlySet<string> = new Set(documentedQueryParameters);
 

@@ -22,7 +22,7 @@ const compile = (range: AddressRange): CompiledRange => {
 };
 const V4_RANGES = IPV4_BLOCKED_RANGES.map(compile);
 const V6_RANGES = IPV6_BLOCKED_RANGES.map(compile);
-const METADATA = new Map(METADATA_ADDRESSES.map((m) => [ipaddr.parse(m.address).toNormalizedString(), m.service]));
+const METADATA: ReadonlyMap<string, string> = new Map(METADATA_ADDRESSES.map((m) => [ipaddr.parse(m.address).toNormalizedString(), m.service]));
 
 /**
  * Parses an IP address in canonical notation (what `URL` and DNS produce), with or

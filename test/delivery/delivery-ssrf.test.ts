@@ -90,3 +90,22 @@ describe('delivery-time SSRF protection (private targets not allowed)', () => {
     expect(dns.asked).toEqual(['gone.customer-app.com']);
   });
 });
+
+describe('the pre-connect check of IP-literal URLs', () => {
+  it('belongs to its runtime: an answer cached under ANCHOR_ALLOW_PRIVATE_TARGETS never serves a strict one', async () => {
+    const receiver = await startReceiver();
+    open.push(receiver);
+    const url = `http://127.0.0.1:${receiver.port}/hook`;
+    const lenient = startDeliveryHarness({ allowPrivateTargets: true, delivery: { retrySchedule: [0] } });
+    open.push(lenient);
+    expect(await deliverOnce(lenient, url)).toMatchObject({ status_code: 200, error: null });
+
+    // A second runtime in the same process, started strict, with the same URL in its database.
+    const strict = startDeliveryHarness({ allowPrivateTargets: false, delivery: { retrySchedule: [0] } });
+    open.push(strict);
+    const refused = await deliverOnce(strict, url);
+    expect(refused).toMatchObject({ status_code: null, error: 'url_not_allowed' });
+    expect(refused.error_message).toMatch(/scheme_not_https|ip_not_public/);
+    expect(receiver.requests).toHaveLength(1);
+  });
+});

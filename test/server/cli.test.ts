@@ -3,12 +3,20 @@
  * printing the key on first start, honouring ANCHOR_API_KEY, refusing bad configuration
  * and stopping cleanly on SIGTERM. Temp databases, 127.0.0.1 and port 0 only.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../server/config.js';
+import { createLogger } from '../../server/logger.js';
+import { createRuntime } from '../../server/runtime.js';
+import { startReceiver } from '../delivery/support/receiver.js';
 import { spawnServer, type ServerProcess } from '../support/server-process.js';
 
 const BIN = fileURLToPath(new URL('../../server/bin.mjs', import.meta.url));
@@ -77,11 +85,24 @@ describe('anchor-webhooks keys create', () => {
   });
 });
 
+/** The first-start key: written to stderr (stdout is a pipe here, not a terminal), maybe just after the banner. */
+async function firstStartKey(serving: ServerProcess): Promise<string | undefined> {
+  for (let waited = 0; waited < 5_000; waited += 20) {
+    const key = /API key:\s+(anc_\S+)/.exec(serving.stderr())?.[1];
+    if (key) return key;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return undefined;
+}
+
 describe('anchor-webhooks serve', () => {
   it('first start prints a working key once, with the API and docs URLs; stops on SIGTERM; the key survives a restart', async () => {
     const first = await serve({ LOG_LEVEL: 'info' });
-    const apiKey = /API key:\s+(anc_\S+)/.exec(first.output())?.[1];
+    const apiKey = await firstStartKey(first);
     expect(apiKey, first.output()).toBeDefined();
+    // stdout is not a terminal (it carries the JSON logs): the key goes to stderr only.
+    expect(first.stdout()).not.toContain('anc_');
+    expect(first.stdout()).toMatch(/API key:\s+\(new; written to stderr, shown once\)/);
     expect(first.output()).toMatch(new RegExp(`Docs:\\s+${first.url}/docs`));
     expect((await listWith(first.url, apiKey!)).status).toBe(200);
     expect((await listWith(first.url, 'anc_wrong')).status).toBe(401);
@@ -127,4 +148,69 @@ describe('anchor-webhooks serve', () => {
     expect(result.stderr).toMatch(/ANCHOR_SECRET_KEY: expected 64 hex characters/);
     expect(result.stderr).not.toContain('short');
   });
+});
+
+describe('a serve that cannot start', () => {
+  /** `serve` on a port that is taken; resolves with its exit code, how long it took, and what it printed. */
+  async function serveOnTakenPort(extra: Record<string, string>) {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const child = spawn(process.execPath, [BIN, 'serve'], { env: env({ PORT: String(port), ...extra }), stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      let output = '';
+      let failedAt = Number.NaN;
+      child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+      child.stderr!.on('data', (c: Buffer) => {
+        output += c.toString();
+        if (Number.isNaN(failedAt) && output.includes('Could not start')) failedAt = performance.now();
+      });
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      // From the failure to the exit: nothing is left running (no worker, no timer, no open database).
+      return { code, lingeredMs: performance.now() - failedAt, output };
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  }
+
+  it('exits non-zero at once, having delivered nothing: the worker never started', async () => {
+    const receiver = await startReceiver();
+    try {
+      // A database with a delivery due now, to a loopback receiver this process allows.
+      const seeded = createRuntime(defaultConfig({ dbPath: join(dir, 'anchor.sqlite'), logLevel: 'silent' }), { logger: createLogger({ level: 'silent' }) });
+      const projectId = seeded.stores.projects.create();
+      seeded.stores.webhooks.create(projectId, { url: receiver.url, subscribed_events: ['task.completed'], description: null }, Date.now(), 5);
+      expect(seeded.publisher.publish({ projectId, type: 'task.completed' }).deliveryIds).toHaveLength(1);
+      await seeded.close();
+
+      const failed = await serveOnTakenPort({ ANCHOR_ALLOW_PRIVATE_TARGETS: '1', LOG_LEVEL: 'info' });
+      expect(failed.code, failed.output).toBe(1);
+      expect(failed.output).toMatch(/Could not start: .*EADDRINUSE/);
+      // It ends by itself, without a signal, as soon as it has said why.
+      expect(failed.lingeredMs).toBeLessThan(1_000);
+      expect(receiver.requests).toHaveLength(0);
+      const db = new BetterSqlite3(join(dir, 'anchor.sqlite'), { readonly: true });
+      try {
+        expect(db.prepare('SELECT COUNT(*) FROM delivery_attempts').pluck().get()).toBe(0);
+        expect(db.prepare('SELECT status FROM deliveries').pluck().all()).toEqual(['pending']);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await receiver.close();
+    }
+  }, 30_000);
+
+  it('on an empty database it keeps no key it never showed: the next start prints one', async () => {
+    const failed = await serveOnTakenPort({});
+    expect(failed.code, failed.output).toBe(1);
+    expect(failed.output).not.toMatch(/anc_/);
+
+    const next = await serve();
+    const apiKey = await firstStartKey(next);
+    expect(apiKey, next.output()).toBeDefined();
+    expect((await listWith(next.url, apiKey!)).status).toBe(200);
+    expect(await stop(next)).toBe(0);
+  }, 60_000);
 });

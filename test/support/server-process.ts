@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { repoRoot } from './spec.js';
 
-export type ServerProcess = { child: ChildProcess; url: string; output: () => string; exited: Promise<number | null> };
+export type ServerProcess = { child: ChildProcess; url: string; output: () => string; stdout: () => string; stderr: () => string; exited: Promise<number | null> };
 
 export type SpawnServerOptions = {
   /** Where `server/bin.mjs` is found (a copy of the sources, for the bundle tests). Default: this checkout. */
@@ -20,8 +20,10 @@ export async function spawnServer(env: NodeJS.ProcessEnv, { cwd = repoRoot, time
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => ((output += c.toString()), (stdout += c.toString())));
+  child.stderr!.on('data', (c: Buffer) => ((output += c.toString()), (stderr += c.toString())));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -43,5 +45,5 @@ export async function spawnServer(env: NodeJS.ProcessEnv, { cwd = repoRoot, time
       reject(new Error(`server exited with ${code} before listening:\n${output}`));
     });
   });
-  return { child, url, output: () => output, exited };
+  return { child, url, output: () => output, stdout: () => stdout, stderr: () => stderr, exited };
 }
