@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { RawBody } from './raw-body.js';
 
 // The one implementation of Anchor's signature scheme, shared by the client, the
-// reference server's dispatcher and `listen`:
+// reference server's delivery worker and `listen`:
 //   v1 = lowercase hex HMAC-SHA256(key = UTF-8 bytes of the secret as returned,
 //                                  message = "v0:" + t + ":" + raw body)
 // The secret is used as text, never hex-decoded.

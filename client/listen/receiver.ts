@@ -48,7 +48,7 @@ function reply(res: ServerResponse, status: number, body: string | Buffer, conte
 
 /**
  * The `listen` receiver: verifies every POST, forwards it when asked, answers the
- * dispatcher (the app's status when forwarding; else 200, or 400 for a bad signature)
+ * sender (the app's status when forwarding; else 200, or 400 for a bad signature)
  * and reports one record per delivery.
  */
 export function createReceiver({ options, report, now = () => new Date(), limitBytes }: ReceiverDeps): Server {

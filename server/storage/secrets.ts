@@ -14,7 +14,7 @@ export type SecretsStore = {
    * (0: revoked at once); an older previous secret is dropped, ending its overlap.
    */
   rotate(webhookId: string, now: number, previousTtlMs: number): { secret: string; previousExpiresAt: number | null };
-  /** Every secret valid at `now`, current first: the dispatcher signs with each. */
+  /** Every secret valid at `now`, current first: the delivery worker signs with each. */
   validSecrets(webhookId: string, now: number): string[];
   /** False when the configured key cannot open the stored secrets (wrong ANCHOR_SECRET_KEY or key file). */
   keyOpensStoredSecrets(): boolean;

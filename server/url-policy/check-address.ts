@@ -98,7 +98,7 @@ export function checkAddress(address: Address, options: AddressCheckOptions): Ad
 }
 
 /**
- * The connect-time check: call it on every address the dispatcher is about to dial
+ * The connect-time check: call it on every address the delivery agent is about to dial
  * (resolved or literal). Text that is not a canonical IP address is refused.
  */
 export function checkResolvedAddress(

@@ -21,7 +21,7 @@ function rawAuthority(rawUrl: string): string {
   return /^[a-z][a-z0-9+.-]*:[/\\]*([^/\\?#]*)/i.exec(cleaned)?.[1] ?? '';
 }
 
-/** Every rule except DNS resolution. The dispatcher uses it too, with the guarded lookup for the DNS part. */
+/** Every rule except DNS resolution. The delivery worker uses it too, with the guarded lookup for the DNS part. */
 export function checkWebhookUrlWithoutDns(rawUrl: string, options: Pick<UrlPolicyOptions, 'allowPrivateTargets'>): StaticVerdict {
   if (typeof rawUrl !== 'string' || rawUrl.length < MIN_URL_LENGTH) return reject('invalid_url', 'the URL is empty');
   if (rawUrl.length > MAX_URL_LENGTH) {

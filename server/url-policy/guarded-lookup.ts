@@ -4,7 +4,7 @@ import { normaliseHostname } from './check-hostname.js';
 import { systemResolver } from './system-resolver.js';
 import type { ResolvedAddress, Resolver, UrlRule } from './types.js';
 
-/** Raised by the guarded lookup when a host resolves to a refused address; the dispatcher records it as `url_not_allowed`. */
+/** Raised by the guarded lookup when a host resolves to a refused address; the delivery worker records it as `url_not_allowed`. */
 export class BlockedAddressError extends Error {
   readonly code = 'ERR_URL_NOT_ALLOWED';
   constructor(

@@ -1,6 +1,6 @@
 /**
  * The webhook URL policy (SSRF rules). `checkWebhookUrl` is the one check for URLs;
- * the rest is what the dispatcher needs to enforce the same rules at connect time.
+ * the rest is what the delivery agent needs to enforce the same rules at connect time.
  */
 export { checkWebhookUrl, checkWebhookUrlWithoutDns, type StaticVerdict } from './check-url.js';
 export { checkResolvedAddress, ipLiteralOf } from './check-address.js';
