@@ -55,8 +55,11 @@ describe('the example validator', () => {
     const validate = validator.schema('TaskFailedData');
     const good = loadBundle('full').webhooks['task.failed']!.post.requestBody.content['application/json'].examples.taskFailed.value.data;
     expect(validate(good)).toBe(true);
-    expect(validate({ ...good, error: { ...good.error, type: 'flaky_network' } })).toBe(false);
+    // TaskErrorType is an open set: a new value is valid, a non-string is not.
+    expect(validate({ ...good, error: { ...good.error, type: 'flaky_network' } })).toBe(true);
+    expect(validate({ ...good, error: { ...good.error, type: 42 } })).toBe(false);
     expect(validate({ ...good, started_at: 'yesterday' })).toBe(false);
-    expect(validator.schema('WebhookId')('wh_lowercase0000000000000000000')).toBe(false);
+    expect(validator.schema('WebhookId')('evt_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y')).toBe(false);
+    expect(validator.schema('WebhookEventType')('task.paused')).toBe(false);
   });
 });
