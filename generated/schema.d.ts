@@ -1715,9 +1715,34 @@ export interface components {
         WebhookDisabledReason: "manual" | "endpoint_failing";
         /**
          * WebhookEvent
-         * @description Any delivery body: the event envelope, discriminated by `type`. Each member is the payload of one entry of the `webhooks` section.
+         * @description Any delivery body of a known event type: the event envelope, discriminated by `type`. Each member is the payload of one entry of the `webhooks` section. Anchor adds event types, so a receiver also meets bodies that are none of these: decode a delivery as `WebhookEventEnvelope` first (see there).
          */
         WebhookEvent: components["schemas"]["TaskCompletedEvent"] | components["schemas"]["TaskFailedEvent"] | components["schemas"]["TaskCancelledEvent"] | components["schemas"]["TaskHealedEvent"] | components["schemas"]["SessionCompletedEvent"] | components["schemas"]["SessionFailedEvent"] | components["schemas"]["SessionRecordingReadyEvent"] | components["schemas"]["BatchCompletedEvent"] | components["schemas"]["BatchFailedEvent"] | components["schemas"]["InterventionRequestedEvent"] | components["schemas"]["InterventionResolvedEvent"] | components["schemas"]["IdentityAuthenticatedEvent"] | components["schemas"]["IdentityAuthenticationFailedEvent"];
+        /**
+         * WebhookEventEnvelope
+         * @description What every delivery body is, whatever its event type, including one newer than your client. Decode a delivery as this first and dispatch on `type`: decode the known types as their payload schema (see `WebhookEvent`), and acknowledge a type you do not know with a 2xx and ignore it, so that a new event type never turns into failed deliveries.
+         * @example {
+         *       "id": "evt_01HXJ5B2C3D4E5F6G7H8J9K0M1",
+         *       "type": "task.completed",
+         *       "created": "2026-05-14T09:21:07.512Z",
+         *       "project_id": "5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197",
+         *       "text": "Task checkout-flow completed in 42.1 s",
+         *       "data": {
+         *         "task_id": "7c1e9a52-3b4d-4e6f-8a9b-0c1d2e3f4a5b"
+         *       }
+         *     }
+         */
+        WebhookEventEnvelope: {
+            id: components["schemas"]["EventId"];
+            type: components["schemas"]["WebhookEventTypeName"];
+            created: components["schemas"]["Timestamp"];
+            project_id: components["schemas"]["ProjectId"];
+            text: components["schemas"]["EventText"];
+            /** @description The event's data; its schema is the `data` of the payload schema of `type`. */
+            data: {
+                [key: string]: unknown;
+            };
+        };
         /**
          * WebhookEventType
          * @description An event type a request may name: the catalog as this version of the API knows it. Requests are checked against this closed list. Responses and deliveries report event types as `WebhookEventTypeName`, an open set, because Anchor adds event types without a new API version. Adding a new event type is a coordinated change between session-manager (publisher), webhook-dispatcher (consumer), and the dashboard.
