@@ -57,10 +57,13 @@ export interface paths {
         head?: never;
         /**
          * Update webhook
-         * @description Partial update: only the fields sent change. Set `description` to `null`
-         *     to clear it. `enabled: false` stops fan-out at once (attempts already in
-         *     flight finish); `enabled: true` resumes it, also after an automatic disable.
-         *     A new `url` passes the same URL rules as on create.
+         * @description Partial update with JSON merge-patch rules: a field you leave out is
+         *     unchanged, a field you send replaces the stored value, and `description:
+         *     null` (or `""`, for clients that cannot send `null`) clears the
+         *     description. `subscribed_events` is replaced whole, not merged.
+         *     `enabled: false` stops fan-out at once (attempts already in flight finish);
+         *     `enabled: true` resumes it, also after an automatic disable. A new `url`
+         *     passes the same URL rules as on create.
          */
         patch: operations["updateWebhook"];
         trace?: never;
@@ -603,7 +606,7 @@ export interface components {
         };
         /**
          * BatchErrorType
-         * @description Why the batch failed. `failure_threshold_exceeded`: more runs failed than the batch allows. `timeout`: the batch exceeded its time limit. `system_error`: an Anchor-side failure.
+         * @description Why the batch failed. `failure_threshold_exceeded`: more runs failed than the batch allows. `timeout`: the batch exceeded its time limit. `system_error`: an Anchor-side failure. Open set: Anchor may add values; handle one you do not know (see "Open enums").
          * @example failure_threshold_exceeded
          * @enum {string}
          */
@@ -713,7 +716,11 @@ export interface components {
              * @example 200
              */
             status_code: number | null;
-            error: components["schemas"]["DeliveryErrorClass"];
+            /**
+             * @description Why the attempt failed, or `null` when the receiver answered 2xx.
+             * @example null
+             */
+            error: components["schemas"]["DeliveryErrorClass"] | null;
             /**
              * @description A human-readable account of the failure, or null on success.
              * @example null
@@ -741,15 +748,14 @@ export interface components {
         };
         /**
          * DeliveryErrorClass
-         * @description Why an attempt failed, or null when the receiver answered 2xx. `http_status`: a non-2xx answer. `redirect`: a 3xx answer (redirects are never followed). `timeout`: no complete answer within the timeout. `connection`: the connection was refused or reset. `tls`: the TLS handshake failed. `dns`: the host did not resolve. `url_not_allowed`: the URL or the address it resolved to broke the URL rules at delivery time.
-         * @example null
-         * @enum {string|null}
+         * @description Why an attempt failed. `http_status`: a non-2xx answer. `redirect`: a 3xx answer (redirects are never followed). `timeout`: no complete answer within the timeout. `connection`: the connection was refused or reset. `tls`: the TLS handshake failed. `dns`: the host did not resolve. `url_not_allowed`: the URL or the address it resolved to broke the URL rules at delivery time. Open set: Anchor may add values; handle one you do not know (see "Open enums").
+         * @example timeout
+         * @enum {string}
          */
-        DeliveryErrorClass: "http_status" | "redirect" | "timeout" | "connection" | "tls" | "dns" | "url_not_allowed" | null;
+        DeliveryErrorClass: "http_status" | "redirect" | "timeout" | "connection" | "tls" | "dns" | "url_not_allowed";
         /**
          * DeliveryId
-         * Format: uuid
-         * @description Delivery id (a UUID). One delivery is one event sent to one webhook; it is sent as the `Anchor-Delivery-Id` header on every attempt.
+         * @description Delivery id. Opaque: today a UUID, but do not parse it or rely on its form. One delivery is one event sent to one webhook; it is sent as the `Anchor-Delivery-Id` header on every attempt.
          * @example 0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e
          */
         DeliveryId: string;
@@ -783,13 +789,13 @@ export interface components {
         DurationMs: number;
         /**
          * EventId
-         * @description Event id, `evt_` followed by a 26-character ULID. It stays the same across retries and redeliveries of the event, so receivers de-duplicate on it.
+         * @description Event id: `evt_` followed by letters and digits. Opaque: do not parse it or rely on its length. It stays the same across retries and redeliveries of the event, so receivers de-duplicate on it.
          * @example evt_01HXJ5B2C3D4E5F6G7H8J9K0M1
          */
         EventId: string;
         /**
          * EventResource
-         * @description The kind of resource an event type is about.
+         * @description The kind of resource an event type is about. Open set: Anchor may add values; handle one you do not know (see "Open enums").
          * @example task
          * @enum {string}
          */
@@ -814,14 +820,14 @@ export interface components {
         };
         /**
          * IdentityAuthErrorType
-         * @description Why signing in failed. `invalid_credentials`: the site rejected them. `mfa_failed`: the second factor was wrong or missing. `account_locked`: the site locked the account. `captcha_blocked`: a CAPTCHA blocked the sign-in. `timeout`: the sign-in did not finish in time. `system_error`: an Anchor-side failure.
+         * @description Why signing in failed. `invalid_credentials`: the site rejected them. `mfa_failed`: the second factor was wrong or missing. `account_locked`: the site locked the account. `captcha_blocked`: a CAPTCHA blocked the sign-in. `timeout`: the sign-in did not finish in time. `system_error`: an Anchor-side failure. Open set: Anchor may add values; handle one you do not know (see "Open enums").
          * @example invalid_credentials
          * @enum {string}
          */
         IdentityAuthErrorType: "invalid_credentials" | "mfa_failed" | "account_locked" | "captcha_blocked" | "timeout" | "system_error";
         /**
          * IdentityAuthMethod
-         * @description How the identity signed in. `password`, `oauth`, `sso` (SAML or OIDC through an identity provider), `mfa` (password plus a second factor) or `session_cookie` (a stored session reused).
+         * @description How the identity signed in. `password`, `oauth`, `sso` (SAML or OIDC through an identity provider), `mfa` (password plus a second factor) or `session_cookie` (a stored session reused). Open set: Anchor may add values; handle one you do not know (see "Open enums").
          * @example mfa
          * @enum {string}
          */
@@ -916,7 +922,7 @@ export interface components {
         InterventionId: string;
         /**
          * InterventionReason
-         * @description Why a human is needed. `captcha`: a CAPTCHA the agent may not solve. `mfa_code`: a one-time code sent to a person. `login_required`: credentials are missing. `confirmation_required`: a step needs human approval, such as a payment. `other`: see `message`.
+         * @description Why a human is needed. `captcha`: a CAPTCHA the agent may not solve. `mfa_code`: a one-time code sent to a person. `login_required`: credentials are missing. `confirmation_required`: a step needs human approval, such as a payment. `other`: see `message`. Open set: Anchor may add values; handle one you do not know (see "Open enums").
          * @example mfa_code
          * @enum {string}
          */
@@ -973,7 +979,7 @@ export interface components {
         };
         /**
          * InterventionResolution
-         * @description How the intervention ended. `completed`, a person did what was asked; `rejected`, a person declined; `expired`, nobody answered in time.
+         * @description How the intervention ended. `completed`, a person did what was asked; `rejected`, a person declined; `expired`, nobody answered in time. Open set: Anchor may add values; handle one you do not know (see "Open enums").
          * @example completed
          * @enum {string}
          */
@@ -1098,6 +1104,9 @@ export interface components {
          *     | `idempotency_key_reused` | 422 | The `Idempotency-Key` was used with a different request. |
          *     | `rate_limited` | 429 | Too many requests; wait `Retry-After` seconds. |
          *     | `internal_error` | 500 | A bug on our side. |
+         *
+         *     Open set: Anchor may add codes. Handle an unknown code by its HTTP `status`
+         *     (see "Open enums").
          * @example webhook_not_found
          * @enum {string}
          */
@@ -1146,7 +1155,7 @@ export interface components {
          */
         PublishedEvent: {
             id: components["schemas"]["EventId"];
-            type: components["schemas"]["WebhookEventType"];
+            type: components["schemas"]["WebhookEventTypeName"];
             /**
              * @description Deliveries created, one per enabled webhook subscribed to the type.
              * @example 1
@@ -1202,7 +1211,7 @@ export interface components {
          */
         QueuedTestEvent: {
             external_event_id: components["schemas"]["EventId"];
-            event_type: components["schemas"]["WebhookEventType"];
+            event_type: components["schemas"]["WebhookEventTypeName"];
             delivery_id: components["schemas"]["DeliveryId"];
         };
         /**
@@ -1239,7 +1248,7 @@ export interface components {
         };
         /**
          * SessionEndReason
-         * @description Why the session ended. `closed`, by the client or the API; `idle_timeout`, after no activity; `max_duration`, at the session's time limit.
+         * @description Why the session ended. `closed`, by the client or the API; `idle_timeout`, after no activity; `max_duration`, at the session's time limit. Open set: Anchor may add values; handle one you do not know (see "Open enums").
          * @example closed
          * @enum {string}
          */
@@ -1258,7 +1267,7 @@ export interface components {
         };
         /**
          * SessionErrorType
-         * @description Why the session failed. `browser_crash`: the browser process died. `proxy_error`: the configured proxy failed. `startup_failed`: the browser never became ready. `resource_exhausted`: the session ran out of memory or disk. `system_error`: an Anchor-side failure.
+         * @description Why the session failed. `browser_crash`: the browser process died. `proxy_error`: the configured proxy failed. `startup_failed`: the browser never became ready. `resource_exhausted`: the session ran out of memory or disk. `system_error`: an Anchor-side failure. Open set: Anchor may add values; handle one you do not know (see "Open enums").
          * @example browser_crash
          * @enum {string}
          */
@@ -1395,7 +1404,7 @@ export interface components {
         TaskArtifacts: components["schemas"]["TaskArtifact"][];
         /**
          * TaskCancellationSource
-         * @description Who cancelled the run. `user`, in the dashboard; `api`, through the API; `system`, Anchor (for example on shutdown of the project).
+         * @description Who cancelled the run. `user`, in the dashboard; `api`, through the API; `system`, Anchor (for example on shutdown of the project). Open set: Anchor may add values; handle one you do not know (see "Open enums").
          * @example api
          * @enum {string}
          */
@@ -1498,7 +1507,7 @@ export interface components {
         };
         /**
          * TaskErrorType
-         * @description Why the task failed. `automation_failure`: a step could not be carried out on the page. `invalid_credentials`: the site rejected the credentials. `timeout`: the run exceeded its time limit. `agent_error`: the AI agent could not complete the goal. `system_error`: an Anchor-side failure; safe to retry.
+         * @description Why the task failed. `automation_failure`: a step could not be carried out on the page. `invalid_credentials`: the site rejected the credentials. `timeout`: the run exceeded its time limit. `agent_error`: the AI agent could not complete the goal. `system_error`: an Anchor-side failure; safe to retry. Open set: Anchor may add values; handle one you do not know (see "Open enums").
          * @example timeout
          * @enum {string}
          */
@@ -1605,14 +1614,17 @@ export interface components {
         Timestamp: string;
         /**
          * UpdateWebhookRequest
-         * @description Partial update: only the fields present change. Send `description: null` to clear the description. `enabled: false` stops fan-out at once; `enabled: true` re-enables a webhook, including one disabled automatically.
+         * @description A partial update with JSON merge-patch rules (RFC 7396): a field that is absent is left unchanged, a field that is present replaces the stored value, and `null` clears a field that can be empty (only `description`). Send at least one field. `enabled: false` stops fan-out at once; `enabled: true` re-enables a webhook, including one disabled automatically.
          */
         UpdateWebhookRequest: {
+            /** @description Absent: the URL is unchanged. A URL: replaces it, after the same URL rules as on create. `null` is rejected (a webhook always has a URL). */
             url?: components["schemas"]["WebhookUrl"];
+            /** @description Absent: the subscriptions are unchanged. A list: replaces them whole (it is not merged with the current list). `null` and `[]` are rejected. */
             subscribed_events?: components["schemas"]["SubscribedEvents"];
+            /** @description Absent: the description is unchanged. `null` or `""`: the description is cleared (it reads back as `null`); `""` is for clients that cannot send `null`. Any other string: replaces it. */
             description?: components["schemas"]["WebhookDescription"];
             /**
-             * @description Set to false to pause deliveries, true to resume them.
+             * @description Absent: unchanged. `false` pauses deliveries, `true` resumes them. `null` is rejected.
              * @example false
              */
             enabled?: boolean;
@@ -1636,7 +1648,7 @@ export interface components {
         };
         /**
          * ValidationIssueLocation
-         * @description The part of the request that holds the invalid value.
+         * @description The part of the request that holds the invalid value. Open set: Anchor may add values; handle one you do not know (see "Open enums").
          * @example body
          * @enum {string}
          */
@@ -1649,7 +1661,7 @@ export interface components {
             id: components["schemas"]["DeliveryId"];
             webhook_id: components["schemas"]["WebhookId"];
             event_id: components["schemas"]["EventId"];
-            event_type: components["schemas"]["WebhookEventType"];
+            event_type: components["schemas"]["WebhookEventTypeName"];
             status: components["schemas"]["DeliveryStatus"];
             /**
              * @description Attempts made so far.
@@ -1690,35 +1702,67 @@ export interface components {
         };
         /**
          * WebhookDescription
-         * @description Optional human-readable description.
+         * @description Optional human-readable description. `null` means none; an empty string is taken as none too and stored and returned as `null`.
          * @example Production task notifications
          */
         WebhookDescription: string | null;
         /**
          * WebhookDisabledReason
-         * @description Why the webhook is disabled, or `null` while it is enabled. `manual`: it was disabled through the API or dashboard. `endpoint_failing`: Anchor disabled it automatically because every delivery to it failed for 5 days. Re-enable it with `PATCH` and `enabled: true` once the receiver is fixed.
-         * @example null
-         * @enum {string|null}
+         * @description Why the webhook is disabled. `manual`: it was disabled through the API or dashboard. `endpoint_failing`: Anchor disabled it automatically because every delivery to it failed for 5 days. Re-enable it with `PATCH` and `enabled: true` once the receiver is fixed. Open set: Anchor may add values; handle one you do not know (see "Open enums").
+         * @example endpoint_failing
+         * @enum {string}
          */
-        WebhookDisabledReason: "manual" | "endpoint_failing" | null;
+        WebhookDisabledReason: "manual" | "endpoint_failing";
         /**
          * WebhookEvent
-         * @description Any delivery body: the event envelope, discriminated by `type`. Each member is the payload of one entry of the `webhooks` section.
+         * @description Any delivery body of a known event type: the event envelope, discriminated by `type`. Each member is the payload of one entry of the `webhooks` section. Anchor adds event types, so a receiver also meets bodies that are none of these: decode a delivery as `WebhookEventEnvelope` first (see there).
          */
         WebhookEvent: components["schemas"]["TaskCompletedEvent"] | components["schemas"]["TaskFailedEvent"] | components["schemas"]["TaskCancelledEvent"] | components["schemas"]["TaskHealedEvent"] | components["schemas"]["SessionCompletedEvent"] | components["schemas"]["SessionFailedEvent"] | components["schemas"]["SessionRecordingReadyEvent"] | components["schemas"]["BatchCompletedEvent"] | components["schemas"]["BatchFailedEvent"] | components["schemas"]["InterventionRequestedEvent"] | components["schemas"]["InterventionResolvedEvent"] | components["schemas"]["IdentityAuthenticatedEvent"] | components["schemas"]["IdentityAuthenticationFailedEvent"];
         /**
+         * WebhookEventEnvelope
+         * @description What every delivery body is, whatever its event type, including one newer than your client. Decode a delivery as this first and dispatch on `type`: decode the known types as their payload schema (see `WebhookEvent`), and acknowledge a type you do not know with a 2xx and ignore it, so that a new event type never turns into failed deliveries.
+         * @example {
+         *       "id": "evt_01HXJ5B2C3D4E5F6G7H8J9K0M1",
+         *       "type": "task.completed",
+         *       "created": "2026-05-14T09:21:07.512Z",
+         *       "project_id": "5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197",
+         *       "text": "Task checkout-flow completed in 42.1 s",
+         *       "data": {
+         *         "task_id": "7c1e9a52-3b4d-4e6f-8a9b-0c1d2e3f4a5b"
+         *       }
+         *     }
+         */
+        WebhookEventEnvelope: {
+            id: components["schemas"]["EventId"];
+            type: components["schemas"]["WebhookEventTypeName"];
+            created: components["schemas"]["Timestamp"];
+            project_id: components["schemas"]["ProjectId"];
+            text: components["schemas"]["EventText"];
+            /** @description The event's data; its schema is the `data` of the payload schema of `type`. */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /**
          * WebhookEventType
-         * @description Catalog of webhook event types Anchor can deliver. Adding a new event type is a coordinated change between session-manager (publisher), webhook-dispatcher (consumer), and the dashboard.
+         * @description An event type a request may name: the catalog as this version of the API knows it. Requests are checked against this closed list. Responses and deliveries report event types as `WebhookEventTypeName`, an open set, because Anchor adds event types without a new API version. Adding a new event type is a coordinated change between session-manager (publisher), webhook-dispatcher (consumer), and the dashboard.
          * @example task.completed
          * @enum {string}
          */
         WebhookEventType: "task.completed" | "task.failed" | "task.cancelled" | "task.healed" | "session.completed" | "session.failed" | "session.recording.ready" | "batch.completed" | "batch.failed" | "intervention.requested" | "intervention.resolved" | "identity.authenticated" | "identity.authentication_failed";
         /**
+         * WebhookEventTypeName
+         * @description An event type as responses and deliveries report it. Open set: the known values are those of `WebhookEventType`, and Anchor adds event types without a new API version, so expect one you do not know (acknowledge such a delivery with a 2xx and ignore it; see "Open enums").
+         * @example task.completed
+         * @enum {string}
+         */
+        WebhookEventTypeName: "task.completed" | "task.failed" | "task.cancelled" | "task.healed" | "session.completed" | "session.failed" | "session.recording.ready" | "batch.completed" | "batch.failed" | "intervention.requested" | "intervention.resolved" | "identity.authenticated" | "identity.authentication_failed";
+        /**
          * WebhookEventTypeInfo
          * @description One entry of the event catalog.
          */
         WebhookEventTypeInfo: {
-            type: components["schemas"]["WebhookEventType"];
+            type: components["schemas"]["WebhookEventTypeName"];
             resource: components["schemas"]["EventResource"];
             /**
              * @description When Anchor sends this event.
@@ -1746,7 +1790,7 @@ export interface components {
         };
         /**
          * WebhookId
-         * @description Webhook id, `wh_` followed by a 26-character ULID. Use it as the path parameter on subsequent calls.
+         * @description Webhook id: `wh_` followed by letters and digits. Opaque: do not parse it or rely on its length. Use it as the path parameter on subsequent calls.
          * @example wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y
          */
         WebhookId: string;
@@ -1772,13 +1816,24 @@ export interface components {
             project_id: components["schemas"]["ProjectId"];
             url: components["schemas"]["WebhookUrl"];
             description: components["schemas"]["WebhookDescription"];
-            subscribed_events: components["schemas"]["SubscribedEvents"];
+            /**
+             * @description Event types the webhook receives, at least one. An open set of names (see `WebhookEventTypeName`): a webhook may be subscribed to a type newer than your client.
+             * @example [
+             *       "task.completed",
+             *       "task.failed"
+             *     ]
+             */
+            subscribed_events: components["schemas"]["WebhookEventTypeName"][];
             /**
              * @description When false, no events fan out to this webhook. Deliveries already in flight finish their attempts.
              * @example true
              */
             enabled: boolean;
-            disabled_reason: components["schemas"]["WebhookDisabledReason"];
+            /**
+             * @description Why the webhook is disabled, or `null` while it is enabled.
+             * @example null
+             */
+            disabled_reason: components["schemas"]["WebhookDisabledReason"] | null;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
         };
@@ -2061,7 +2116,7 @@ export interface components {
         /** @description Identifies Anchor's webhook dispatcher. */
         UserAgentHeader: "Anchor-Webhooks/1.0";
         /** @description The event type, the same as `type` in the body; route on it without parsing the body. */
-        AnchorEventHeader: components["schemas"]["WebhookEventType"];
+        AnchorEventHeader: components["schemas"]["WebhookEventTypeName"];
         /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
         AnchorDeliveryIdHeader: components["schemas"]["DeliveryId"];
         /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
@@ -2288,12 +2343,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "enabled": false,
-                 *       "description": null
-                 *     }
-                 */
                 "application/json": components["schemas"]["UpdateWebhookRequest"];
             };
         };

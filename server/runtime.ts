@@ -116,7 +116,7 @@ export function createRuntime(config: Config, overrides: RuntimeOverrides = {}):
         events: eventOperations({ publisher }),
       },
       catalog,
-      meta: { publicSpec: readFileSync(SPEC_FILES.public, 'utf8'), docsFile: overrides.docsFile ?? DOCS_FILE },
+      meta: { publicSpec: readFileSync(SPEC_FILES.public, 'utf8'), publicSpec30: readFileSync(SPEC_FILES.public30, 'utf8'), docsFile: overrides.docsFile ?? DOCS_FILE },
       dashboardDir: overrides.dashboardDir ?? DASHBOARD_DIR,
     });
 

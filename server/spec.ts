@@ -21,6 +21,8 @@ export const SPEC_FILES = {
   full: new URL('openapi.json', GENERATED),
   /** What `/openapi.json` serves. */
   public: new URL('openapi.public.json', GENERATED),
+  /** What `/openapi.3.0.json` serves: the public bundle down-converted to OpenAPI 3.0.3, for generators that read only 3.0. */
+  public30: new URL('openapi.public.3.0.json', GENERATED),
   /** What express-openapi-validator loads (see openapi/scripts/derive-contract.mjs). */
   validation: new URL('openapi.validation.json', GENERATED),
 } as const;

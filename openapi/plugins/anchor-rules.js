@@ -63,6 +63,56 @@ function ProblemDetails4xx() {
   };
 }
 
+/** The values of `enum` or `x-extensible-enum`, which a source file may take from another by $ref. */
+function valuesOf(schema, key, ctx) {
+  const raw = schema[key];
+  return raw && typeof raw === 'object' && !Array.isArray(raw) && raw.$ref ? ctx.resolve(raw).node : raw;
+}
+
+/**
+ * No `null` inside an enum. Generators in other languages turn it into a constant such as
+ * `NULL("null")` that is sent as the string "null". Nullability goes on the property:
+ * `oneOf: [{ $ref: X }, { type: 'null' }]`.
+ */
+function NoNullInEnum() {
+  return {
+    Schema: {
+      enter(schema, ctx) {
+        for (const key of ['enum', 'x-extensible-enum']) {
+          const values = valuesOf(schema, key, ctx);
+          if (Array.isArray(values) && values.includes(null)) {
+            ctx.report({
+              message: `\`${key}\` must not contain null: make the property nullable instead (oneOf: [{ $ref: … }, { type: 'null' }]).`,
+              location: ctx.location.child([key]),
+            });
+          }
+        }
+      },
+    },
+  };
+}
+
+/**
+ * An open enum (a set Anchor will extend, see "Open enums" in info-description.md) is
+ * `type: string` with its known values, unique non-empty strings, under `x-extensible-enum`
+ * and no `enum`: strict generators then make a plain string that accepts a later value.
+ */
+function OpenEnumShape() {
+  return {
+    Schema: {
+      enter(schema, ctx) {
+        if (!('x-extensible-enum' in schema)) return;
+        const where = ctx.location.child(['x-extensible-enum']);
+        const values = valuesOf(schema, 'x-extensible-enum', ctx);
+        if (schema.type !== 'string') ctx.report({ message: 'An open enum must be `type: string`.', location: where });
+        if ('enum' in schema) ctx.report({ message: 'An open enum has no `enum`: its known values are in `x-extensible-enum` only.', location: where });
+        const ok = Array.isArray(values) && values.length > 0 && values.every((v) => typeof v === 'string' && v !== '') && new Set(values).size === values.length;
+        if (!ok) ctx.report({ message: '`x-extensible-enum` must be a non-empty list of unique, non-empty strings.', location: where });
+      },
+    },
+  };
+}
+
 export default function anchorRules() {
   return {
     id: 'anchor',
@@ -71,6 +121,8 @@ export default function anchorRules() {
         'schema-property-documented': SchemaPropertyDocumented,
         'no-inline-object-schema': NoInlineObjectSchema,
         'problem-details-4xx': ProblemDetails4xx,
+        'no-null-in-enum': NoNullInEnum,
+        'open-enum-shape': OpenEnumShape,
       },
     },
   };

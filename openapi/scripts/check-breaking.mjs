@@ -1,6 +1,19 @@
 // Compares the public bundle with the last released one (openapi/released/) and fails on
 // a breaking change unless info.version has a new major. `--release` records the current
 // public bundle as the released one. `--released F --current F` compare two given files.
+//
+// api-smart-diff judges most changes. Enums are judged here instead, by the open-enum rule
+// ("Open enums" in openapi/info-description.md):
+// - removing a value from any enum, open or closed, is breaking;
+// - adding a value to an open enum (`x-extensible-enum`) is not;
+// - adding a value to a closed enum is breaking when a response or a delivery carries it
+//   (a strictly generated client rejects the value), and not when only requests use it;
+// - making a closed enum open with the same values is not breaking.
+// Before api-smart-diff runs, both documents are put in one form, so that it does not report
+// what is not a change for a client: ids are opaque (their pattern, length and format are not
+// part of the contract); `oneOf: [X, {type: 'null'}]` is the same as X with `null` in its
+// `type`; a list of unique enum values has the bound of its enum, judged with the enum; a
+// $ref with a sibling description is its target (api-smart-diff would not follow it).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,13 +49,139 @@ function withWebhooksAsResponses(doc) {
   return copy;
 }
 
-const released = withWebhooksAsResponses(JSON.parse(readFileSync(releasedFile, 'utf8')));
-const current = withWebhooksAsResponses(JSON.parse(readFileSync(currentFile, 'utf8')));
+const SCHEMA_REF = '#/components/schemas/';
+const isObject = (node) => node !== null && typeof node === 'object' && !Array.isArray(node);
+const isNullSchema = (node) => isObject(node) && node.type === 'null' && Object.keys(node).length === 1;
+
+/** Calls `visit` on every object in `node`, parents first, skipping examples. */
+function eachObject(node, visit) {
+  if (Array.isArray(node)) return node.forEach((child) => eachObject(child, visit));
+  if (!isObject(node)) return;
+  visit(node);
+  for (const [key, child] of Object.entries(node)) if (key !== 'example' && key !== 'examples') eachObject(child, visit);
+}
+
+/** The component a `#/components/<kind>/<name>` reference names, as [kind, name]. */
+const refTarget = (ref) => (typeof ref === 'string' && ref.startsWith('#/components/') ? ref.slice(13).split('/') : undefined);
+
+/** Every component schema `node` uses, through any chain of component references. */
+function schemasUsedBy(doc, node) {
+  const seen = new Set();
+  const names = new Set();
+  const walk = (n) =>
+    eachObject(n, (o) => {
+      const target = refTarget(o.$ref);
+      if (!target || seen.has(o.$ref)) return;
+      seen.add(o.$ref);
+      if (target[0] === 'schemas') names.add(target[1]);
+      walk(doc.components?.[target[0]]?.[target[1]]);
+    });
+  walk(node);
+  return names;
+}
+
+/** Per component schema, the places that send it (`requests`) and the places that carry it to clients (`responses`). */
+function usage(doc) {
+  const uses = new Map();
+  const note = (names, side, label) => {
+    for (const name of names) {
+      if (!uses.has(name)) uses.set(name, { requests: new Set(), responses: new Set() });
+      uses.get(name)[side].add(label);
+    }
+  };
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries(item)) {
+      if (!isObject(op) || !op.responses) continue;
+      const label = `${method.toUpperCase()} ${path}`;
+      note(schemasUsedBy(doc, [item.parameters, op.parameters, op.requestBody]), 'requests', label);
+      note(schemasUsedBy(doc, op.responses), 'responses', label);
+    }
+  }
+  // A delivery is read by the receiver: its body and headers are carried to clients.
+  for (const [name, item] of Object.entries(doc.webhooks ?? {})) note(schemasUsedBy(doc, item), 'responses', `webhook ${name}`);
+  return uses;
+}
+
+/** The values of an enum schema, open or closed, without null (nullability is judged with the type). */
+function enumOf(schema) {
+  const open = Array.isArray(schema?.['x-extensible-enum']);
+  const values = open ? schema['x-extensible-enum'] : Array.isArray(schema?.enum) ? schema.enum : undefined;
+  return values && { open, values: values.filter((v) => v !== null) };
+}
+
+const places = (set) => {
+  const list = [...set];
+  return list.length > 3 ? `${list.slice(0, 3).join(', ')} and ${list.length - 3} more` : list.join(', ');
+};
+
+/** Breaking enum changes between the two bundles, by the open-enum rule. */
+function enumChanges(released, current) {
+  const uses = usage(released);
+  const findings = [];
+  for (const [name, schema] of Object.entries(released.components?.schemas ?? {})) {
+    const before = enumOf(schema);
+    const after = enumOf(current.components?.schemas?.[name]);
+    if (!before || !after) continue; // a schema that went away is reported by api-smart-diff where it was used
+    const where = uses.get(name) ?? { requests: new Set(), responses: new Set() };
+    const all = new Set([...where.requests, ...where.responses]);
+    for (const value of before.values.filter((v) => !after.values.includes(v))) {
+      findings.push([`enum ${name} ${value}`, `${name}: value \`${value}\` removed (${places(all) || 'no operation uses it'})`]);
+    }
+    if (after.open || where.responses.size === 0) continue;
+    for (const value of after.values.filter((v) => !before.values.includes(v))) {
+      findings.push([
+        `enum ${name} +${value}`,
+        `${name}: value \`${value}\` added to a closed enum that clients receive (${places(where.responses)}); ` +
+          `clients generated from the released contract may reject it. Make ${name} an open enum (x-extensible-enum) in a release first`,
+      ]);
+    }
+  }
+  return findings;
+}
+
+/** The form both documents are compared in (see the header): what is no change for a client looks the same. */
+function comparable(doc) {
+  const copy = structuredClone(doc);
+  const schemas = copy.components?.schemas ?? {};
+  const resolve = (s) => (typeof s?.$ref === 'string' && s.$ref.startsWith(SCHEMA_REF) ? schemas[s.$ref.slice(SCHEMA_REF.length)] : s);
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (/Id$/.test(name)) for (const key of ['pattern', 'minLength', 'maxLength', 'format']) delete schema[key];
+  }
+  eachObject(copy, (node) => {
+    // api-smart-diff does not follow a $ref that has siblings (3.1 allows a description beside it).
+    if (typeof node.$ref === 'string' && Object.keys(node).length > 1 && resolve(node) !== node) {
+      const target = resolve(node);
+      delete node.$ref;
+      for (const [k, v] of Object.entries(target)) if (!(k in node)) node[k] = structuredClone(v);
+    }
+    for (const key of ['oneOf', 'anyOf']) {
+      const members = node[key];
+      if (!Array.isArray(members) || members.length !== 2 || !members.some(isNullSchema)) continue;
+      const target = resolve(members.find((m) => !isNullSchema(m)));
+      if (!isObject(target) || typeof target.type !== 'string') continue;
+      delete node[key];
+      for (const [k, v] of Object.entries(target)) if (!(k in node)) node[k] = structuredClone(v);
+      node.type = [target.type, 'null'];
+    }
+    if (node.type === 'array' && node.uniqueItems && enumOf(resolve(node.items))) delete node.maxItems;
+  });
+  eachObject(copy, (node) => {
+    delete node.enum;
+    delete node['x-extensible-enum'];
+  });
+  return copy;
+}
+
+const releasedDoc = JSON.parse(readFileSync(releasedFile, 'utf8'));
+const currentDoc = JSON.parse(readFileSync(currentFile, 'utf8'));
+const released = withWebhooksAsResponses(comparable(releasedDoc));
+const current = withWebhooksAsResponses(comparable(currentDoc));
 const major = (doc) => Number(String(doc.info.version).split('.')[0]);
 
 // The same change shows once per place a schema is used; report each place once.
-const breaking = [...new Map(
-  apiCompare(released, current).diffs
+const breaking = [...new Map([
+  ...enumChanges(releasedDoc, currentDoc),
+  ...apiCompare(released, current).diffs
     .filter((d) => d.type === 'breaking')
     // Components are judged where `paths` uses them; in place, api-smart-diff misclassifies
     // edits (a response's description edit is "breaking", a removed schema field is not).
@@ -51,7 +190,7 @@ const breaking = [...new Map(
       const where = d.path.join('.');
       return [where, `${d.description?.trim() || `${d.action} at`} (${where})`];
     }),
-).values()];
+]).values()];
 
 const from = released.info.version;
 const to = current.info.version;

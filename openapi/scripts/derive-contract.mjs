@@ -31,7 +31,7 @@ export function contractModule(full) {
 
   const problemTable = required(schemas.ProblemCode?.['x-problem-codes'], 'ProblemCode.x-problem-codes');
   const problemCodes = Object.fromEntries(
-    required(schemas.ProblemCode.enum, 'ProblemCode.enum').map((code) => {
+    required(schemas.ProblemCode['x-extensible-enum'], 'ProblemCode.x-extensible-enum').map((code) => {
       const entry = required(problemTable[code], `ProblemCode.x-problem-codes.${code}`);
       return [code, { status: required(entry.status, `x-problem-codes.${code}.status`), title: required(entry.title, `x-problem-codes.${code}.title`) }];
     }),

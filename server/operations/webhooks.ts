@@ -23,6 +23,9 @@ export type RotatedWebhook = Json<'rotateWebhookSecret', 200>;
 
 export type WebhookOperationsDeps = { stores: Stores; clock: Clock; resolver: Resolver; allowPrivateTargets: boolean };
 
+/** `""` is no description, as `null` is: clients that cannot send null clear it with `""`. */
+const descriptionOrNull = (value: string | null | undefined): string | null => (value === undefined || value === '' ? null : value);
+
 const notFound = () => new ProblemError('webhook_not_found', 'Webhook not found in this project.');
 
 /** The management operations. Each is scoped to the caller's project and throws `ProblemError` for documented failures. */
@@ -71,7 +74,7 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
           if (replay) return { ...replay, replayed: true };
         }
         const now = clock.now();
-        const input = { url, subscribed_events: request.subscribed_events, description: request.description ?? null };
+        const input = { url, subscribed_events: request.subscribed_events, description: descriptionOrNull(request.description) };
         const created = stores.webhooks.create(projectId, input, now, webhookLimit);
         if (!created) {
           throw new ProblemError(
@@ -102,7 +105,7 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
       const changes = {
         ...(url !== undefined ? { url } : {}),
         ...(request.subscribed_events !== undefined ? { subscribed_events: request.subscribed_events } : {}),
-        ...(request.description !== undefined ? { description: request.description } : {}),
+        ...(request.description !== undefined ? { description: descriptionOrNull(request.description) } : {}),
         ...(request.enabled !== undefined ? { enabled: request.enabled } : {}),
       };
       return presentWebhook(stores.webhooks.update(projectId, webhookId, changes, clock.now()) ?? throwProblem(notFound()));

@@ -6,15 +6,18 @@ import { PROBLEM_CONTENT_TYPE, problemBody } from '../problem.js';
 export type MetaDeps = {
   /** The public bundle's text, as `/openapi.json` serves it. */
   publicSpec: string;
+  /** Its OpenAPI 3.0.3 companion's text, as `/openapi.3.0.json` serves it. */
+  publicSpec30: string;
   /** The built Redoc page. */
   docsFile: string;
 };
 
 /**
  * `/healthz`, `/docs` (the built Redoc page), `/openapi.json` and `/openapi.yaml` (the public
- * bundle). No auth. Registered on the app itself, so API requests never enter a router for them.
+ * bundle, OpenAPI 3.1) and `/openapi.3.0.json` (its 3.0.3 companion, for generators that read
+ * only 3.0). No auth. Registered on the app itself, so API requests never enter a router for them.
  */
-export function metaRoutes(router: IRouter, { publicSpec, docsFile }: MetaDeps): void {
+export function metaRoutes(router: IRouter, { publicSpec, publicSpec30, docsFile }: MetaDeps): void {
   let publicYaml: string | undefined;
 
   router.get('/healthz', (_req, res) => {
@@ -23,6 +26,10 @@ export function metaRoutes(router: IRouter, { publicSpec, docsFile }: MetaDeps):
 
   router.get('/openapi.json', (_req, res) => {
     res.type('application/json').send(publicSpec);
+  });
+
+  router.get('/openapi.3.0.json', (_req, res) => {
+    res.type('application/json').send(publicSpec30);
   });
 
   router.get('/openapi.yaml', (_req, res) => {

@@ -2,7 +2,8 @@ import type { Database } from 'better-sqlite3';
 import type { components } from '../../generated/schema.js';
 
 export type DeliveryStatus = components['schemas']['DeliveryStatus'];
-export type DeliveryErrorClass = components['schemas']['DeliveryErrorClass'];
+/** Why an attempt failed, or null when it succeeded. */
+export type DeliveryErrorClass = components['schemas']['DeliveryAttempt']['error'];
 
 export type DeliveryRow = {
   id: string;

@@ -65,7 +65,7 @@ describe('npm run check:breaking', () => {
       doc.components.schemas.DeliveryStatus.enum = doc.components.schemas.DeliveryStatus.enum.filter((s: string) => s !== 'dead');
     });
     expect(result.code).toBe(1);
-    expect(result.output).toMatch(/status/);
+    expect(result.output).toMatch(/DeliveryStatus: value `dead` removed/);
   });
 
   it('catches a removed response field and names it', async () => {
@@ -78,7 +78,95 @@ describe('npm run check:breaking', () => {
   it('catches a narrowed enum and names it', async () => {
     const result = await checkBreaking(narrowEnum);
     expect(result.code).toBe(1);
-    expect(result.output).toMatch(/subscribed_events|event_type/);
+    expect(result.output).toMatch(/WebhookEventType: value `task\.healed` removed \(POST \/v1\/webhooks/);
+  });
+});
+
+describe('npm run check:breaking: open and closed enums', () => {
+  const openEnum = (doc: any, name: string): string[] => doc.components.schemas[name]['x-extensible-enum'];
+
+  it('adding a value to an open enum is not breaking (a new problem code)', async () => {
+    const result = await checkBreaking((doc) => openEnum(doc, 'ProblemCode').push('webhook_paused'));
+    expect(result.output).toMatch(/No breaking change/);
+    expect(result.code).toBe(0);
+  });
+
+  it('a 14th event type is not breaking: closed for requests, open in responses and deliveries', async () => {
+    const result = await checkBreaking((doc) => {
+      doc.components.schemas.WebhookEventType.enum.push('task.paused');
+      openEnum(doc, 'WebhookEventTypeName').push('task.paused');
+      doc.components.schemas.SubscribedEvents.maxItems += 1;
+      doc.components.schemas.TaskPausedEvent = { ...structuredClone(doc.components.schemas.TaskCompletedEvent), title: 'TaskPausedEvent' };
+      doc.components.schemas.TaskPausedEvent.properties.type.const = 'task.paused';
+      doc.webhooks['task.paused'] = structuredClone(doc.webhooks['task.completed']);
+      doc.webhooks['task.paused'].post.operationId = 'taskPaused';
+      doc.webhooks['task.paused'].post.requestBody.content['application/json'].schema = { $ref: '#/components/schemas/TaskPausedEvent' };
+    });
+    expect(result.output).toMatch(/No breaking change/);
+    expect(result.code).toBe(0);
+  });
+
+  it('removing a value from an open enum is breaking, and names the enum, the value and where it is used', async () => {
+    const result = await checkBreaking((doc) => {
+      doc.components.schemas.ProblemCode['x-extensible-enum'] = openEnum(doc, 'ProblemCode').filter((c) => c !== 'rate_limited');
+    });
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/ProblemCode: value `rate_limited` removed \(POST \/v1\/webhooks/);
+  });
+
+  it('adding a value to a closed enum that clients receive is breaking (a new delivery status)', async () => {
+    const result = await checkBreaking((doc) => doc.components.schemas.DeliveryStatus.enum.push('cancelled'));
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/DeliveryStatus: value `cancelled` added to a closed enum that clients receive \(GET \/v1\/webhooks\/\{webhook_id\}\/events/);
+  });
+
+  it('adding a value to a closed enum that only requests use is not breaking', async () => {
+    const result = await checkBreaking((doc) => doc.components.schemas.WebhookEventType.enum.push('task.paused'));
+    expect(result.code).toBe(0);
+  });
+
+  it('opening a closed enum with the same values is not breaking; closing it again and adding a value is', async () => {
+    const opened = await checkBreaking((doc) => {
+      const schema = doc.components.schemas.DeliveryStatus;
+      schema['x-extensible-enum'] = schema.enum;
+      delete schema.enum;
+    });
+    expect(opened.code).toBe(0);
+    const closedAgain = await checkBreaking((doc) => {
+      const schema = doc.components.schemas.ProblemCode;
+      schema.enum = [...schema['x-extensible-enum'], 'webhook_paused'];
+      delete schema['x-extensible-enum'];
+    });
+    expect(closedAgain.code).toBe(1);
+    expect(closedAgain.output).toMatch(/ProblemCode: value `webhook_paused` added to a closed enum/);
+  });
+
+  it("ids are opaque: an id's pattern or length is no contract, a timestamp's format still is", async () => {
+    const ids = await checkBreaking((doc) => {
+      doc.components.schemas.WebhookId.pattern = '^wh_[0-9a-f]+$';
+      doc.components.schemas.EventId.maxLength = 64;
+    });
+    expect(ids.code).toBe(0);
+    const timestamp = await checkBreaking((doc) => delete doc.components.schemas.Timestamp.format);
+    expect(timestamp.code).toBe(1);
+    expect(timestamp.output).toMatch(/format/);
+  });
+
+  it('nullability moved from a type onto the properties that use it is no change; dropping it is', async () => {
+    const notNull = (doc: any) => (doc.components.schemas.WebhookDescription.type = 'string');
+    const moved = await checkBreaking((doc) => {
+      notNull(doc);
+      for (const name of ['CreateWebhookRequest', 'UpdateWebhookRequest', 'WebhookPublic']) {
+        const property = doc.components.schemas[name].properties;
+        property.description = { description: 'A description.', oneOf: [{ $ref: '#/components/schemas/WebhookDescription' }, { type: 'null' }] };
+      }
+    });
+    expect(moved.output).toMatch(/No breaking change/);
+    expect(moved.code).toBe(0);
+    // Without it on the properties, `description: null` in a request is rejected: breaking.
+    const dropped = await checkBreaking(notNull);
+    expect(dropped.code).toBe(1);
+    expect(dropped.output).toMatch(/description/);
   });
 
   it('allows a breaking change that comes with a new major version', async () => {

@@ -43,12 +43,17 @@ describe('npm run check:generated', { timeout: 120_000 }, () => {
 
     const stale = await checkGenerated(copy);
     expect(stale.code).toBe(1);
-    expect(stale.output).toMatch(/generated\/ is stale: openapi\.json, openapi\.public\.json, schema\.d\.ts/);
+    expect(stale.output).toMatch(/generated\/ is stale: openapi\.json, openapi\.public\.json, openapi\.public\.3\.0\.json, schema\.d\.ts/);
 
     await run('node', ['openapi/scripts/generate.mjs'], { cwd: copy });
     const fresh = await checkGenerated(copy);
     expect(fresh.code).toBe(0);
     const regenerated = JSON.parse(readFileSync(join(copy, 'generated/openapi.json'), 'utf8'));
     expect(regenerated.components.schemas.WebhookEventType.enum).not.toContain('task.healed');
+    // The 3.0 companion follows: its closed request-side list and the open response-side one.
+    const regenerated30 = JSON.parse(readFileSync(join(copy, 'generated/openapi.public.3.0.json'), 'utf8'));
+    expect(regenerated30.openapi).toBe('3.0.3');
+    expect(regenerated30.components.schemas.WebhookEventType.enum).not.toContain('task.healed');
+    expect(regenerated30.components.schemas.WebhookEventTypeName['x-extensible-enum']).not.toContain('task.healed');
   });
 });

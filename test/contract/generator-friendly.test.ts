@@ -66,6 +66,56 @@ describe('generator friendliness of the public bundle', () => {
   });
 });
 
+const bundle30 = (): OpenApiDocument => JSON.parse(readFileSync(join(repoRoot, 'generated/openapi.public.3.0.json'), 'utf8'));
+
+/** Every component schema `node` reaches through $refs (schemas, parameters, responses, headers). */
+function reachableSchemas(doc: OpenApiDocument, node: unknown): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (n: any): void => {
+    if (!n || typeof n !== 'object') return;
+    if (typeof n.$ref === 'string' && !seen.has(n.$ref)) {
+      seen.add(n.$ref);
+      const [, , kind, name] = n.$ref.split('/');
+      if (kind === 'schemas') names.add(name);
+      visit(doc.components[kind]?.[name]);
+    }
+    for (const [key, child] of Object.entries(n)) if (key !== 'example' && key !== 'examples') visit(child);
+  };
+  visit(node);
+  return names;
+}
+
+describe('enums for generators in other languages', () => {
+  it.each([
+    ['3.1', () => loadBundle('public')],
+    ['3.0', bundle30],
+  ])('no enum holds null in the %s public bundle (nullability is on the property)', (_v, load) => {
+    const withNull: string[] = [];
+    const visit = (n: any, pointer: string): void => {
+      if (!n || typeof n !== 'object') return;
+      for (const key of ['enum', 'x-extensible-enum']) if (Array.isArray(n[key]) && n[key].includes(null)) withNull.push(`${pointer}/${key}`);
+      for (const [key, child] of Object.entries(n)) if (key !== 'example' && key !== 'examples') visit(child, `${pointer}/${key}`);
+    };
+    visit(load(), '');
+    expect(withNull).toEqual([]);
+  });
+
+  it('every set that answers and deliveries carry is open, except the delivery status; every set requests send is closed', () => {
+    const doc = loadBundle('public');
+    const operations = Object.values(doc.paths).flatMap((item) => Object.values(item).filter((op: any) => op?.responses));
+    const received = reachableSchemas(doc, [operations.map((op: any) => op.responses), doc.webhooks]);
+    const sent = reachableSchemas(doc, [Object.values(doc.paths).map((item: any) => item.parameters), operations.map((op: any) => [op.parameters, op.requestBody])]);
+    const schemas = doc.components.schemas!;
+    const closed = (name: string) => Array.isArray(schemas[name]!.enum) && schemas[name]!.enum.length > 1;
+    const open = (name: string) => Array.isArray(schemas[name]!['x-extensible-enum']);
+    expect([...received].filter(closed).sort()).toEqual(['DeliveryStatus']);
+    expect([...received].filter(open).length).toBeGreaterThan(10);
+    expect([...sent].filter(open)).toEqual([]);
+    expect([...sent].filter(closed).sort()).toEqual(['DeliveryStatus', 'WebhookEventType']);
+  });
+});
+
 describe('SDKs generated from the public bundle', () => {
   const dir = mkdtempSync(join(tmpdir(), 'anchor-generators-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -22,7 +22,9 @@ const operations = operationsOf(bundle).map(({ method, path, operation }) => {
       .find((p: { name: string }) => p.name === name);
     return String(schemaExample(param.schema.$ref));
   });
-  const example = operation.requestBody?.content?.['application/json']?.example;
+  const media = operation.requestBody?.content?.['application/json'];
+  // An operation with several request examples (updateWebhook) is driven by its first one.
+  const example = media?.example ?? (Object.values(media?.examples ?? {})[0] as { value?: unknown } | undefined)?.value;
   return {
     operationId: String(operation.operationId),
     method: method.toUpperCase(),

@@ -48,6 +48,24 @@ describe.each(['full', 'public'] as const)('examples in the %s bundle', (which) 
   });
 });
 
+describe('WebhookEventEnvelope', () => {
+  const doc = loadBundle('public');
+  const envelope = createBundleValidator(doc).schema('WebhookEventEnvelope');
+  const bodies = collectExamples(doc.webhooks, '/webhooks', []).filter((e) => /\/requestBody\//.test(e.where));
+
+  it('every delivery body of the spec is one (it is what a receiver decodes first)', () => {
+    expect(bodies).toHaveLength(13);
+    for (const body of bodies) expect(envelope(body.value), body.where).toBe(true);
+  });
+
+  it('so is a body of an event type this release does not know; a body without `data` is not', () => {
+    const later = { ...(bodies[0]!.value as Record<string, unknown>), type: 'task.paused', data: { paused_by: 'user' } };
+    expect(envelope(later)).toBe(true);
+    const { data: _data, ...noData } = later;
+    expect(envelope(noData)).toBe(false);
+  });
+});
+
 describe('the example validator', () => {
   const validator = createBundleValidator(loadBundle('full'));
 
@@ -55,8 +73,11 @@ describe('the example validator', () => {
     const validate = validator.schema('TaskFailedData');
     const good = loadBundle('full').webhooks['task.failed']!.post.requestBody.content['application/json'].examples.taskFailed.value.data;
     expect(validate(good)).toBe(true);
-    expect(validate({ ...good, error: { ...good.error, type: 'flaky_network' } })).toBe(false);
+    // TaskErrorType is an open set: a new value is valid, a non-string is not.
+    expect(validate({ ...good, error: { ...good.error, type: 'flaky_network' } })).toBe(true);
+    expect(validate({ ...good, error: { ...good.error, type: 42 } })).toBe(false);
     expect(validate({ ...good, started_at: 'yesterday' })).toBe(false);
-    expect(validator.schema('WebhookId')('wh_lowercase0000000000000000000')).toBe(false);
+    expect(validator.schema('WebhookId')('evt_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y')).toBe(false);
+    expect(validator.schema('WebhookEventType')('task.paused')).toBe(false);
   });
 });

@@ -30,6 +30,7 @@ describe('the bundled contract', () => {
   it('has one `webhooks` entry per catalog event type, matching the enum', () => {
     expect(Object.keys(full.webhooks)).toEqual(CATALOG);
     expect(full.components.schemas!.WebhookEventType.enum).toEqual(CATALOG);
+    expect(full.components.schemas!.WebhookEventTypeName!['x-extensible-enum']).toEqual(CATALOG);
     for (const [type, item] of Object.entries(full.webhooks)) {
       const body = item.post.requestBody.content['application/json'];
       const schemaName = body.schema.$ref.split('/').pop();

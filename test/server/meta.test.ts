@@ -1,11 +1,11 @@
 /** The routes beside the API: health, docs, the public spec; and problem+json (never HTML) off the API's routes. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createBundleValidator } from '../support/ajv.js';
-import { loadBundle } from '../support/spec.js';
+import { loadBundle, repoRoot } from '../support/spec.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const spec = loadBundle('full');
@@ -39,6 +39,17 @@ describe('meta routes', () => {
     const yaml = await fetch(`${t.baseUrl}/openapi.yaml`);
     expect(yaml.headers.get('content-type')).toMatch(/^application\/yaml/);
     expect(parse(await yaml.text())).toEqual(body);
+  });
+
+  it('/openapi.3.0.json serves the OpenAPI 3.0.3 companion of the public bundle', async () => {
+    const res = await fetch(`${t.baseUrl}/openapi.3.0.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = await res.json();
+    expect(body.openapi).toBe('3.0.3');
+    expect(body).toEqual(JSON.parse(readFileSync(join(repoRoot, 'generated/openapi.public.3.0.json'), 'utf8')));
+    expect(Object.keys(body.paths)).toEqual(Object.keys(loadBundle('public').paths));
+    expect(JSON.stringify(body)).not.toContain('publishEvent');
   });
 
   it('/docs serves the built page, or a 503 problem saying how to build it', async () => {

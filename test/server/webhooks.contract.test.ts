@@ -204,14 +204,20 @@ describe('getWebhook', () => {
     expect(data).toEqual(publicFields);
   });
 
-  it('400 for a malformed id, 404 for an unknown or deleted one, 401 without a key', async () => {
-    const malformed = await t.client.GET('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: 'wh_nope' } } });
+  it('400 for an id without the wh_ prefix, 404 for an unknown or deleted one, 401 without a key', async () => {
+    const malformed = await t.client.GET('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: 'evt_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y' } } });
     expect(malformed.response.status).toBe(400);
     expect(malformed.error?.errors).toEqual(expect.arrayContaining([expect.objectContaining({ location: 'path', path: 'webhook_id' })]));
 
     const unknown = await t.client.GET('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: UNKNOWN_ID } } });
     expect(unknown.response.status).toBe(404);
     expect(unknown.error).toMatchObject({ code: 'webhook_not_found', detail: 'Webhook not found in this project.' });
+
+    // Ids are opaque after their prefix: another length or alphabet is a well-formed id, just not one of ours.
+    for (const webhook_id of ['wh_nope', 'wh_0123456789abcdef01234567']) {
+      const other = await t.client.GET('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id } } });
+      expect(other.error?.code, webhook_id).toBe('webhook_not_found');
+    }
 
     const created = await create();
     await t.client.DELETE('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: created.id } } });
@@ -256,6 +262,36 @@ describe('updateWebhook', () => {
 
     const { data } = await t.client.GET('/v1/webhooks/{webhook_id}', { params: { path } });
     expect(data).toEqual(enabled.data);
+  });
+
+  it('merge-patch per field: absent keeps the description, null clears it, "" clears it too (for clients that cannot send null)', async () => {
+    const created = await create({ description: 'first' });
+    const path = { webhook_id: created.id };
+    const patch = async (body: Record<string, unknown>) => (await t.client.PATCH('/v1/webhooks/{webhook_id}', { params: { path }, body: body as never })).data!;
+
+    expect((await patch({ enabled: false })).description).toBe('first');
+    expect((await patch({ description: null })).description).toBeNull();
+    expect((await patch({ description: 'second' })).description).toBe('second');
+    expect((await patch({ description: '' })).description).toBeNull();
+    expect((await patch({ subscribed_events: ['task.failed'] })).description).toBeNull();
+
+    const kept = await patch({ description: 'third' });
+    const { data } = await t.client.GET('/v1/webhooks/{webhook_id}', { params: { path } });
+    expect(data).toEqual(kept);
+    expect((await create({ description: '' })).description).toBeNull();
+  });
+
+  it('400: null for a field that cannot be empty (url, subscribed_events, enabled), and nothing changes', async () => {
+    const created = await create();
+    const path = { webhook_id: created.id };
+    for (const field of ['url', 'subscribed_events', 'enabled']) {
+      const result = await t.client.PATCH('/v1/webhooks/{webhook_id}', { params: { path }, body: { [field]: null } as never });
+      expect(result.response.status, field).toBe(400);
+      expect(result.error?.errors, field).toEqual([expect.objectContaining({ location: 'body', path: `/${field}` })]);
+    }
+    const { data } = await t.client.GET('/v1/webhooks/{webhook_id}', { params: { path } });
+    const { secret: _secret, ...unchanged } = created;
+    expect(data).toEqual(unchanged);
   });
 
   it('400: an empty or missing patch, an unknown field, a URL that breaks a rule (and nothing changes)', async () => {
@@ -466,7 +502,8 @@ describe('429 rate_limited', () => {
 describe('response validation', () => {
   it('is on: a stored row that breaks the schema answers 500 internal_error instead of an invalid body', async () => {
     const created = await create();
-    t.db.prepare("UPDATE webhooks SET subscribed_events = '[\"task.exploded\"]' WHERE id = ?").run(created.id);
+    // An event type the spec does not list is valid in a response (an open set); an empty list is not.
+    t.db.prepare("UPDATE webhooks SET subscribed_events = '[]' WHERE id = ?").run(created.id);
     const res = await fetch(`${t.baseUrl}/v1/webhooks/${created.id}`, { headers: { 'anchor-api-key': t.apiKey } });
     expect(res.status).toBe(500);
     expect(await res.json()).toMatchObject({ code: 'internal_error', status: 500 });
@@ -477,10 +514,10 @@ describe('response validation', () => {
     const app = await startTestApp({ config: { validateResponses: false } });
     try {
       const created = await create({}, app);
-      app.db.prepare("UPDATE webhooks SET subscribed_events = '[\"task.exploded\"]' WHERE id = ?").run(created.id);
+      app.db.prepare("UPDATE webhooks SET subscribed_events = '[]' WHERE id = ?").run(created.id);
       const res = await fetch(`${app.baseUrl}/v1/webhooks/${created.id}`, { headers: { 'anchor-api-key': app.apiKey } });
       expect(res.status).toBe(200);
-      expect((await res.json()).subscribed_events).toEqual(['task.exploded']);
+      expect((await res.json()).subscribed_events).toEqual([]);
     } finally {
       await app.close();
     }
