@@ -4,56 +4,119 @@
  * Both sides keep 50 requests in flight to one loopback receiver (a closed loop: each of 50
  * senders waits for its request to arrive before sending the next). The dispatcher side is the
  * whole path: publish (event + delivery rows committed to a SQLite file, with group commit as
- * `POST /v1/events` does), wake, claim, sign, POST, record the attempt. 10 webhooks × the default per-webhook limit of 5 = 50 in flight. Latency is from
- * publish (or send) to the receiver's handler seeing the request.
+ * `POST /v1/events` does), wake, claim, sign, POST, record the attempt. 10 webhooks × the default
+ * per-webhook limit of 5 = 50 in flight. Latency is from publish (or send) to the receiver's
+ * handler seeing the request.
  *
+ * The receiver runs in a child process (bench/support/receiver.ts), so this process's CPU time
+ * is the sender's alone: for the dispatcher, publish + worker + SQLite (and its checkpoint
+ * thread); for the bare side, undici. Both sides also read the receiver's arrival reports (one
+ * IPC message per event-loop turn of the receiver, the same on both sides). CPU µs per delivery
+ * is taken per round (process.cpuUsage around it); the headline ratio is bare µs / dispatcher µs,
+ * medians of the rounds, as the management bench's is by server CPU per request.
+ *
+ * BENCH_SECONDS (default 10) per side, in BENCH_ROUNDS (default 5) alternating rounds.
  * Writes dist/bench/dispatcher.json. Not part of `npm test`.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { defaultConfig } from '../server/config.js';
 import type { EventType } from '../server/delivery/event-catalog.js';
 import { createLogger } from '../server/logger.js';
 import { createRuntime } from '../server/runtime.js';
+import { alternate, median, percentile, round2, writeResult } from './support/report.js';
+import type { ReceiverMessage } from './support/receiver.js';
 
 const CONCURRENCY = 50;
 const WEBHOOKS = 10;
 const WARMUP_MS = 1_500;
-const MEASURE_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1_000;
-const ROUNDS = 4;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const MEASURE_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1_000;
 
-type Result = { name: string; requests: number; seconds: number; perSecond: number; p50Ms: number; p99Ms: number };
+/** Wall-clock ms with sub-ms precision, comparable with the receiver's once its offset is known. */
+const nowMs = () => performance.timeOrigin + performance.now();
+const cpuMicros = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
 
-/** The receiver: answers 200 at once and wakes whoever waits for this request's key. */
-async function startReceiver(keyHeader: (headers: Record<string, string | string[] | undefined>) => string | undefined) {
-  const waiting = new Map<string, (at: number) => void>();
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const at = performance.now();
-      const key = keyHeader(req.headers);
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-      const resolve = key ? waiting.get(key) : undefined;
-      if (resolve) {
-        waiting.delete(key!);
-        resolve(at);
-      }
+type Receiver = {
+  url: string;
+  /** When the request with this key reaches the receiver's handler, in this process's clock (ms). */
+  arrival(key: string): Promise<number>;
+  /** CPU µs the receiver process has used so far. */
+  cpuMicros(): Promise<number>;
+  close(): Promise<void>;
+};
+
+/** Starts bench/support/receiver.ts and estimates its clock's offset from ours. */
+async function startReceiver(): Promise<Receiver> {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./support/receiver.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const waiting = new Map<string, (atMs: number) => void>();
+  // A report that came before anyone waited for it (a delivery may arrive before its publish returns).
+  const early = new Map<string, number>();
+  let answer: ((message: ReceiverMessage) => void) | undefined;
+  let offsetMs = 0;
+  const url = new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
+    child.on('message', (message: ReceiverMessage) => {
+      if (message.type === 'ready') resolve(message.url);
+      else if (message.type === 'arrivals') {
+        for (const [key, at] of message.arrivals) {
+          const resolveArrival = waiting.get(key);
+          if (resolveArrival) {
+            waiting.delete(key);
+            resolveArrival(at - offsetMs);
+          } else early.set(key, at - offsetMs);
+        }
+      } else answer?.(message);
     });
   });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  /** One question at a time; the receiver answers each with one message of the same type. */
+  const ask = <T extends 'clock' | 'cpu'>(type: T) =>
+    new Promise<Extract<ReceiverMessage, { type: T }>>((resolve) => {
+      answer = (message) => {
+        answer = undefined;
+        resolve(message as Extract<ReceiverMessage, { type: T }>);
+      };
+      child.send({ type });
+    });
+  const receiverUrl = await url;
+  // The offset from the round trip with the least delay: the receiver answered about halfway.
+  let bestRtt = Infinity;
+  for (let i = 0; i < 50; i++) {
+    const sent = nowMs();
+    const { atMs } = await ask('clock');
+    const back = nowMs();
+    if (back - sent < bestRtt) {
+      bestRtt = back - sent;
+      offsetMs = atMs - (sent + back) / 2;
+    }
+  }
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    arrival: (key: string) => new Promise<number>((resolve) => waiting.set(key, resolve)),
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+    url: receiverUrl,
+    arrival(key) {
+      const at = early.get(key);
+      if (at !== undefined) {
+        early.delete(key);
+        return Promise.resolve(at);
+      }
+      return new Promise<number>((resolve) => waiting.set(key, resolve));
     },
+    cpuMicros: async () => (await ask('cpu')).micros,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.disconnect();
+      }),
   };
 }
 
@@ -76,8 +139,7 @@ async function closedLoop(ms: number, send: (loop: number) => Promise<number>, l
 
 type Side = { name: string; send: (loop: number) => Promise<number>; close(): Promise<void> };
 
-async function dispatcherSide(): Promise<Side> {
-  const receiver = await startReceiver((h) => h['anchor-delivery-id'] as string | undefined);
+async function dispatcherSide(receiver: Receiver): Promise<Side> {
   const dir = mkdtempSync(join(tmpdir(), 'anchor-bench-'));
   // The world `serve` builds (database file, stores, catalog, publisher, worker, agent, WAL
   // checkpoint thread), with private targets allowed for the loopback receiver.
@@ -97,20 +159,18 @@ async function dispatcherSide(): Promise<Side> {
     name: 'dispatcher (publish → receipt)',
     // Loop k publishes the type of webhook k % 10: five loops per webhook, its limit.
     async send(loop) {
-      const started = performance.now();
+      const started = nowMs();
       const [deliveryId] = (await publisher.publishQueued({ projectId, type: types[loop % WEBHOOKS]! })).deliveryIds;
       return (await receiver.arrival(deliveryId!)) - started;
     },
     async close() {
       await runtime.close();
-      await receiver.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-async function bareUndiciSide(): Promise<Side> {
-  const receiver = await startReceiver((h) => h['x-request-id'] as string | undefined);
+async function bareUndiciSide(receiver: Receiver): Promise<Side> {
   const agent = new Agent({ keepAliveTimeout: 4_000 });
   // A body of the size a delivery carries.
   const body = JSON.stringify({ id: 'evt_01HXJ5B2C3D4E5F6G7H8J9K0M1', type: 'task.completed', data: { pad: 'x'.repeat(900) } });
@@ -119,7 +179,7 @@ async function bareUndiciSide(): Promise<Side> {
     name: 'bare undici POST loop',
     async send(loop) {
       const id = String(next++);
-      const started = performance.now();
+      const started = nowMs();
       const arrived = receiver.arrival(id);
       const res = await request(`${receiver.url}/hook/${loop % WEBHOOKS}`, {
         method: 'POST',
@@ -132,53 +192,82 @@ async function bareUndiciSide(): Promise<Side> {
     },
     async close() {
       await agent.close();
-      await receiver.close();
     },
   };
 }
 
-// Rounds alternate between the two sides so that load from anything else on the machine
-// falls on both alike; totals are summed over the rounds.
-const sides = [await bareUndiciSide(), await dispatcherSide()];
-const totals = sides.map(() => ({ requests: 0, seconds: 0, latencies: [] as number[], rounds: [] as number[] }));
-for (const side of sides) await closedLoop(WARMUP_MS, side.send, null);
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [i, side] of sides.entries()) {
-    const total = totals[i]!;
-    const { requests, seconds } = await closedLoop(MEASURE_MS / ROUNDS, side.send, total.latencies);
-    total.requests += requests;
-    total.seconds += seconds;
-    total.rounds.push(requests / seconds);
-  }
-}
-for (const side of sides) await side.close();
+type Round = { requests: number; seconds: number; cpuMicros: number; receiverCpuMicros: number };
 
-const results: Result[] = sides.map((side, i) => {
-  const { requests, seconds, latencies } = totals[i]!;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  return { name: side.name, requests, seconds, perSecond: requests / seconds, p50Ms: pct(50), p99Ms: pct(99) };
+// Rounds alternate between the two sides (A B, B A, …) so that load from anything else on the
+// machine falls on both alike.
+const receiver = await startReceiver();
+const sides = { bare: await bareUndiciSide(receiver), dispatcher: await dispatcherSide(receiver) };
+const latencies = { bare: [] as number[], dispatcher: [] as number[] };
+const rounds = await alternate(['bare', 'dispatcher'] as const, ROUNDS, async (name, round): Promise<Round> => {
+  const receiverBefore = await receiver.cpuMicros();
+  const before = cpuMicros();
+  const { requests, seconds } = await closedLoop(round < 0 ? WARMUP_MS : MEASURE_MS / ROUNDS, sides[name].send, round < 0 ? null : latencies[name]);
+  const cpu = cpuMicros() - before;
+  return { requests, seconds, cpuMicros: cpu, receiverCpuMicros: (await receiver.cpuMicros()) - receiverBefore };
 });
-const [bare, dispatcher] = results as [Result, Result];
-const ratio = dispatcher.perSecond / bare.perSecond;
-const roundRatios = totals[1]!.rounds.map((r, i) => r / totals[0]!.rounds[i]!);
+for (const side of Object.values(sides)) await side.close();
+await receiver.close();
 
-console.log(`\nDispatcher benchmark: concurrency ${CONCURRENCY}, ${WEBHOOKS} webhooks, loopback receiver, ${ROUNDS} alternating rounds, ${MEASURE_MS / 1000} s per side\n`);
+type Result = {
+  name: string;
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** This process's CPU µs per delivery (the sender's alone): median of the rounds. */
+  cpuMicrosPerDelivery: number;
+  roundsCpuMicrosPerDelivery: number[];
+  roundsPerSecond: number[];
+  /** The receiver process's CPU µs per request, for reference: median of the rounds. */
+  receiverCpuMicrosPerRequest: number;
+};
+const summarise = (name: 'bare' | 'dispatcher'): Result => {
+  const all = rounds[name];
+  const requests = all.reduce((n, r) => n + r.requests, 0);
+  const seconds = all.reduce((n, r) => n + r.seconds, 0);
+  const perRound = all.map((r) => r.cpuMicros / r.requests);
+  return {
+    name: sides[name].name,
+    requests,
+    seconds,
+    perSecond: requests / seconds,
+    p50Ms: percentile(latencies[name], 50),
+    p99Ms: percentile(latencies[name], 99),
+    cpuMicrosPerDelivery: median(perRound),
+    roundsCpuMicrosPerDelivery: perRound.map(Math.round),
+    roundsPerSecond: all.map((r) => Math.round(r.requests / r.seconds)),
+    receiverCpuMicrosPerRequest: median(all.map((r) => r.receiverCpuMicros / r.requests)),
+  };
+};
+const bare = summarise('bare');
+const dispatcher = summarise('dispatcher');
+/** Headline: bare undici CPU µs per request / dispatcher CPU µs per delivery (1 = as cheap as the bare loop). */
+const cpuRatio = bare.cpuMicrosPerDelivery / dispatcher.cpuMicrosPerDelivery;
+const roundCpuRatios = rounds.dispatcher.map((r, i) => round2(rounds.bare[i]!.cpuMicros / rounds.bare[i]!.requests / (r.cpuMicros / r.requests)));
+const ratio = dispatcher.perSecond / bare.perSecond;
+const roundRatios = dispatcher.roundsPerSecond.map((r, i) => round2(r / bare.roundsPerSecond[i]!));
+
+console.log(`\nDispatcher benchmark: concurrency ${CONCURRENCY}, ${WEBHOOKS} webhooks, receiver in its own process, ${ROUNDS} alternating rounds, ${MEASURE_MS / 1000} s per side\n`);
 console.table(
-  results.map((r) => ({
+  [bare, dispatcher].map((r) => ({
     run: r.name,
     requests: r.requests,
     'per second': Math.round(r.perSecond),
-    'p50 ms': Number(r.p50Ms.toFixed(2)),
-    'p99 ms': Number(r.p99Ms.toFixed(2)),
+    'p50 ms': round2(r.p50Ms),
+    'p99 ms': round2(r.p99Ms),
+    'CPU µs/delivery': Math.round(r.cpuMicrosPerDelivery),
+    'per round CPU µs': r.roundsCpuMicrosPerDelivery.join(' '),
+    'receiver CPU µs': Math.round(r.receiverCpuMicrosPerRequest),
   })),
 );
-console.log(`throughput ratio dispatcher / bare undici: ${ratio.toFixed(2)} (aim ≥ 0.5); per round: ${roundRatios.map((r) => r.toFixed(2)).join(', ')}\n`);
+console.log(`by CPU per delivery, bare undici / dispatcher: ${cpuRatio.toFixed(2)} (aim ≥ 0.5); per round: ${roundCpuRatios.join(', ')}`);
+console.log(`by throughput, dispatcher / bare undici: ${ratio.toFixed(2)}; per round: ${roundRatios.join(', ')}\n`);
 
-const out = new URL('../dist/bench/', import.meta.url);
-mkdirSync(out, { recursive: true });
-writeFileSync(
-  new URL('dispatcher.json', out),
-  `${JSON.stringify({ when: new Date().toISOString(), node: process.version, concurrency: CONCURRENCY, webhooks: WEBHOOKS, rounds: ROUNDS, seconds: MEASURE_MS / 1000, bare, dispatcher, ratio, roundRatios }, null, 2)}\n`,
-);
-console.log('wrote dist/bench/dispatcher.json');
+const out = writeResult('dispatcher', { concurrency: CONCURRENCY, webhooks: WEBHOOKS, rounds: ROUNDS, seconds: MEASURE_MS / 1000, bare, dispatcher, cpuRatio, roundCpuRatios, ratio, roundRatios });
+console.log(`wrote ${out}`);
