@@ -66,12 +66,12 @@ export async function sendAttempt(req: AttemptRequest, options: AttemptOptions):
       dispatcher: options.agent,
       signal,
     });
-    const excerpt = await readExcerpt(res.body);
-    const statusCode = res.statusCode;
     const header = (name: string) => {
       const value = res.headers[name];
       return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
     };
+    const excerpt = await readExcerpt(res.body, header('content-length'));
+    const statusCode = res.statusCode;
     const base = { statusCode, responseExcerpt: excerpt, durationMs: elapsed(), retryAfter: null };
     if (statusCode >= 200 && statusCode < 300) return { ...base, ok: true, error: null, errorMessage: null };
     if (statusCode >= 300 && statusCode < 400) {
@@ -89,7 +89,18 @@ export async function sendAttempt(req: AttemptRequest, options: AttemptOptions):
   }
 }
 
-async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string | null> {
+type ResponseBody = AsyncIterable<Buffer> & { destroy(): unknown; arrayBuffer(): Promise<ArrayBuffer> };
+
+/**
+ * The first 1 KiB of the body. A body the receiver declares small (most answer `ok` or `{}`) is
+ * read in one call; any other is read chunk by chunk, and past the drain bound the connection is
+ * dropped rather than read on.
+ */
+async function readExcerpt(body: ResponseBody, contentLength: string | null): Promise<string | null> {
+  if (contentLength !== null && /^\d{1,4}$/.test(contentLength) && Number(contentLength) <= EXCERPT_BYTES) {
+    const bytes = Buffer.from(await body.arrayBuffer());
+    return bytes.length === 0 ? null : new TextDecoder().decode(bytes.subarray(0, EXCERPT_BYTES));
+  }
   const kept: Buffer[] = [];
   let keptBytes = 0;
   let total = 0;

@@ -141,8 +141,11 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
       };
       const deadline = claims.length > 0 ? sharedDeadline(claims.length) : null;
       for (const claim of claims) track(attempt(claim, now, validSecrets, deadline!));
-      const next = deliveries.nextWakeAt(now);
-      if (next !== null) sleepMs = Math.min(sleepMs, Math.max(1, next - now));
+      // At capacity no timer is set: finishing attempts wake the loop, so the next due time is not needed.
+      if (running.size < config.concurrency) {
+        const next = deliveries.nextWakeAt(now);
+        if (next !== null) sleepMs = Math.min(sleepMs, Math.max(1, next - now));
+      }
     } catch (err) {
       logger.error({ err }, 'delivery worker: claiming failed; retrying shortly');
     }

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { components } from '../../generated/schema.js';
 
 export type DeliveryStatus = components['schemas']['DeliveryStatus'];
@@ -192,9 +192,22 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       last_status_code = @statusCode, lease_until = NULL, one_shot = 0, updated_at = @now
     WHERE id = @id AND status = 'in_flight' AND lease_until = @leaseUntil
     RETURNING status`);
-  const insertAttempt = db.prepare(`
-    INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, duration_ms, status_code, error, error_message, response_excerpt, request_headers)
-    VALUES (@deliveryId, @attemptNumber, @startedAt, @durationMs, @statusCode, @error, @errorMessage, @responseExcerpt, @requestHeaders)`);
+  // A burst of finished attempts is written by one multi-row INSERT (a statement per row count, kept).
+  const ATTEMPT_COLUMNS = 9;
+  const ATTEMPTS_PER_INSERT = 64;
+  const insertAttempts = new Map<number, Statement>();
+  const insertAttemptRows = (rows: unknown[][]) => {
+    for (let i = 0; i < rows.length; i += ATTEMPTS_PER_INSERT) {
+      const chunk = rows.slice(i, i + ATTEMPTS_PER_INSERT);
+      let insert = insertAttempts.get(chunk.length);
+      if (!insert) {
+        const values = Array.from({ length: chunk.length }, () => `(${Array(ATTEMPT_COLUMNS).fill('?').join(',')})`).join(',');
+        insert = db.prepare(`INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, duration_ms, status_code, error, error_message, response_excerpt, request_headers) VALUES ${values}`);
+        insertAttempts.set(chunk.length, insert);
+      }
+      insert.run(...chunk.flat());
+    }
+  };
   const webhookHealth = db.prepare<{ id: string }, { active: number; failing_since: number | null }>(
     'SELECT enabled = 1 AND deleted_at IS NULL AS active, failing_since FROM webhooks WHERE id = @id',
   );
@@ -284,7 +297,7 @@ export function createDeliveryStore(db: Database): DeliveryStore {
 
   type Health = { active: boolean; failingSince: number | null };
   /** `health`: each webhook's state as this batch has left it, read once per webhook per batch. */
-  const finishOne = ({ claim, attempt, retryAfter, finishedAt }: FinishedAttempt, decide: DecideAfterAttempt, health: Map<string, Health>): FinishOutcome => {
+  const finishOne = ({ claim, attempt, retryAfter, finishedAt }: FinishedAttempt, decide: DecideAfterAttempt, health: Map<string, Health>, attemptRows: unknown[][]): FinishOutcome => {
     let webhook = health.get(claim.webhookId);
     if (!webhook) {
       const row = webhookHealth.get({ id: claim.webhookId });
@@ -312,7 +325,8 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       now: finishedAt,
     });
     if (!updated) return { recorded: false };
-    insertAttempt.run({ deliveryId: claim.deliveryId, ...attempt, requestHeaders: JSON.stringify(attempt.requestHeaders) });
+    const a = attempt;
+    attemptRows.push([claim.deliveryId, a.attemptNumber, a.startedAt, a.durationMs, a.statusCode, a.error, a.errorMessage, a.responseExcerpt, JSON.stringify(a.requestHeaders)]);
     if (decision.failingSince !== webhook.failingSince) {
       setFailingSince.run({ id: claim.webhookId, failingSince: decision.failingSince });
       webhook.failingSince = decision.failingSince;
@@ -326,7 +340,10 @@ export function createDeliveryStore(db: Database): DeliveryStore {
   };
   const finishAll = (finished: readonly FinishedAttempt[], decide: DecideAfterAttempt) => {
     const health = new Map<string, Health>();
-    return finished.map((f) => finishOne(f, decide, health));
+    const attemptRows: unknown[][] = [];
+    const outcomes = finished.map((f) => finishOne(f, decide, health, attemptRows));
+    insertAttemptRows(attemptRows);
+    return outcomes;
   };
   const finishAttempts = db.transaction(finishAll);
   const finishAndClaim = db.transaction((finished: readonly FinishedAttempt[], decide: DecideAfterAttempt, options: ClaimOptions) => ({
