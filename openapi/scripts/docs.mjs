@@ -51,7 +51,8 @@ function buildPage(api, output) {
   const searchable = offline.replace(TEXT_EXTRACTOR, spacedTextExtractor);
   if (searchable === offline) throw new Error("Redoc's search text extractor changed; revisit TEXT_EXTRACTOR in openapi/scripts/docs.mjs.");
   // The guides' code tabs: one static inline script (a CSP allows it by its hash).
-  const page = searchable.replace('</head>', () => `<script>\n${codeTabs}</script>\n</head>`);
+  // An empty icon: otherwise a browser asks the server for /favicon.ico.
+  const page = searchable.replace('</head>', () => `<link rel="icon" href="data:,">\n<script>\n${codeTabs}</script>\n</head>`);
   if (page === searchable) throw new Error('No </head> in the Redoc page; revisit openapi/scripts/docs.mjs.');
   writeFileSync(output, page);
   console.log(`wrote ${output.slice(root.length + 1)} (${Math.round(page.length / 1024)} KiB, no network needed)`);
