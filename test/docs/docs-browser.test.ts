@@ -181,7 +181,7 @@ describe.skipIf(skip)('the Redoc page in headless Chromium, offline', { timeout:
       const heading = page.locator(`[id="errors/${code}"]`);
       await heading.waitFor({ timeout: 10_000 });
       expect(await heading.innerText()).toBe(code);
-      await expect.poll(() => heading.evaluate((el) => Math.round(el.getBoundingClientRect().top)), code).toBeLessThan(200);
+      await expect.poll(() => heading.evaluate((el) => Math.round(el.getBoundingClientRect().top)), { message: code }).toBeLessThan(200);
     }
   });
 
