@@ -2717,7 +2717,7 @@ export interface operations {
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see Verifying signatures.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
                  * @example t=1778750467,v1=83ad921954198af53deb922fe61c924b67ad95f2e501265e558687aa377b4d7c
                  */
                 "Anchor-Signature": components["schemas"]["AnchorSignature"];
@@ -2752,7 +2752,7 @@ export interface operations {
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see Verifying signatures.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
                  * @example t=1778750467,v1=274e9cf9a86e804e6ea91d5ccbb0ed23745f77dce281386b43f9788205168e9a
                  */
                 "Anchor-Signature": components["schemas"]["AnchorSignature"];
@@ -2787,7 +2787,7 @@ export interface operations {
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see Verifying signatures.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
                  * @example t=1778750467,v1=1675c063f65f2dd715c504c98563f6868610c47e29da52256293c5f1e6a8df10
                  */
                 "Anchor-Signature": components["schemas"]["AnchorSignature"];
@@ -2822,7 +2822,7 @@ export interface operations {
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see Verifying signatures.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
                  * @example t=1778750467,v1=b341700f198ed5078e8979780d6f09daeda28c15ba5f87830a436deb003bff64
                  */
                 "Anchor-Signature": components["schemas"]["AnchorSignature"];
@@ -2857,7 +2857,7 @@ export interface operations {
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see Verifying signatures.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
                  * @example t=1778750467,v1=93678c7a81febf6a4249b6f7d07c94456fefb822f412bf64f448944a39c4073b
                  */
                 "Anchor-Signature": components["schemas"]["AnchorSignature"];
@@ -2892,7 +2892,7 @@ export interface operations {
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see Verifying signatures.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
                  * @example t=1778750467,v1=6134e37c6084433c2cf136fdacbd9ee4ea042128c3c2acf56ce23fc4e410944e
                  */
                 "Anchor-Signature": components["schemas"]["AnchorSignature"];
@@ -2927,7 +2927,7 @@ export interface operations {
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see Verifying signatures.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
                  * @example t=1778750467,v1=51214d59814cad54ebaa34e5510f460a2d49f07c40f6818a25de72b5575393fa
                  */
                 "Anchor-Signature": components["schemas"]["AnchorSignature"];
@@ -2962,7 +2962,7 @@ export interface operations {
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see Verifying signatures.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
                  * @example t=1778750467,v1=579130f3e9d2060f3892670daf7cea18390d30d961795de9c034f7cd598b4d47
                  */
                 "Anchor-Signature": components["schemas"]["AnchorSignature"];
@@ -2997,7 +2997,7 @@ export interface operations {
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see Verifying signatures.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
                  * @example t=1778750467,v1=13058c37f0764e071a648520fe42884437b4b1fbdd1d7e33200247fbf86ca98b
                  */
                 "Anchor-Signature": components["schemas"]["AnchorSignature"];
@@ -3032,7 +3032,7 @@ export interface operations {
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see Verifying signatures.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
                  * @example t=1778750467,v1=b84c9cf9c5fa616e4e4d021ccef8448579fe5bd5532a2be03109addeb0ae24a0
                  */
                 "Anchor-Signature": components["schemas"]["AnchorSignature"];
@@ -3067,7 +3067,7 @@ export interface operations {
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see Verifying signatures.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
                  * @example t=1778750467,v1=94d98a2e0383e11be2f9899af54e0552eb7e45c9e14fe642b96ee4c970895586
                  */
                 "Anchor-Signature": components["schemas"]["AnchorSignature"];
@@ -3102,7 +3102,7 @@ export interface operations {
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see Verifying signatures.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
                  * @example t=1778750467,v1=fef190ea8c8aa719e586d54f5669a70368e18dd2ed6df1a9073f86b304d52221
                  */
                 "Anchor-Signature": components["schemas"]["AnchorSignature"];
@@ -3137,7 +3137,7 @@ export interface operations {
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see Verifying signatures.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
                  * @example t=1778750467,v1=c96492ba0b9ad7831bec1782fe2acc79e9ef84a801b6195f7f682208b14f507c
                  */
                 "Anchor-Signature": components["schemas"]["AnchorSignature"];
