@@ -21,11 +21,12 @@ describe.each(['full', 'public'] as const)('WebhookEvent in the %s bundle', (whi
     expect(union.discriminator).toEqual({ propertyName: 'type', mapping: payloads });
   });
 
-  it('is referenced where a receiver looks: the declared content of a delivery payload', () => {
+  it('is referenced where a receiver looks: the declared content of a delivery payload, beside the envelope', () => {
     expect(doc.components.schemas!.DeliveryBodyAndAttempts.properties.payload).toMatchObject({
       type: 'string',
       contentMediaType: 'application/json',
-      contentSchema: { $ref: '#/components/schemas/WebhookEvent' },
+      // Always an envelope; for a type this version knows, also that type's WebhookEvent member.
+      contentSchema: { anyOf: [{ $ref: '#/components/schemas/WebhookEvent' }, { $ref: '#/components/schemas/WebhookEventEnvelope' }] },
     });
   });
 });
