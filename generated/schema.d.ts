@@ -2071,7 +2071,7 @@ export interface components {
         CreatedBefore: string;
         /** @description The delivery's id, as sent in the `Anchor-Delivery-Id` header. */
         DeliveryIdPath: components["schemas"]["DeliveryId"];
-        /** @description Identifies Anchor's webhook dispatcher: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
+        /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
         UserAgentHeader: string;
         /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
         AnchorDeliveryIdHeader: components["schemas"]["DeliveryId"];
@@ -2705,7 +2705,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
                 /**
                  * @description The event type, the same as `type` in the body; route on it without parsing the body.
@@ -2740,7 +2740,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
                 /**
                  * @description The event type, the same as `type` in the body; route on it without parsing the body.
@@ -2775,7 +2775,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
                 /**
                  * @description The event type, the same as `type` in the body; route on it without parsing the body.
@@ -2810,7 +2810,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
                 /**
                  * @description The event type, the same as `type` in the body; route on it without parsing the body.
@@ -2845,7 +2845,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
                 /**
                  * @description The event type, the same as `type` in the body; route on it without parsing the body.
@@ -2880,7 +2880,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
                 /**
                  * @description The event type, the same as `type` in the body; route on it without parsing the body.
@@ -2915,7 +2915,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
                 /**
                  * @description The event type, the same as `type` in the body; route on it without parsing the body.
@@ -2950,7 +2950,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
                 /**
                  * @description The event type, the same as `type` in the body; route on it without parsing the body.
@@ -2985,7 +2985,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
                 /**
                  * @description The event type, the same as `type` in the body; route on it without parsing the body.
@@ -3020,7 +3020,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
                 /**
                  * @description The event type, the same as `type` in the body; route on it without parsing the body.
@@ -3055,7 +3055,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
                 /**
                  * @description The event type, the same as `type` in the body; route on it without parsing the body.
@@ -3090,7 +3090,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
                 /**
                  * @description The event type, the same as `type` in the body; route on it without parsing the body.
@@ -3125,7 +3125,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
                 /**
                  * @description The event type, the same as `type` in the body; route on it without parsing the body.
