@@ -15,12 +15,9 @@ export interface paths {
         put?: never;
         /**
          * Create webhook
-         * @description Register a new HTTPS endpoint to receive events. The response includes a
-         *     one-time `secret` (the HMAC-SHA256 signing key): store it, Anchor never
-         *     returns it again. Up to 5 webhooks per project; deleted ones do not count.
+         * @description Register a new HTTPS endpoint to receive events. The response includes a one-time `secret` (the HMAC-SHA256 signing key): store it, Anchor never returns it again. Up to 5 webhooks per project; deleted ones do not count.
          *
-         *     Send an `Idempotency-Key` header so that a retry after a lost response
-         *     returns the same webhook and secret instead of creating a second one.
+         *     Send an `Idempotency-Key` header so that a retry after a lost response returns the same webhook and secret instead of creating a second one.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -48,22 +45,14 @@ export interface paths {
         post?: never;
         /**
          * Delete webhook
-         * @description Soft delete. The webhook stops receiving events at once and no longer
-         *     counts toward the limit of 5. Its delivery history stays queryable through
-         *     `GET /v1/webhooks/{webhook_id}/events` until retention removes it.
+         * @description Soft delete. The webhook stops receiving events at once and no longer counts toward the limit of 5. Its delivery history stays queryable through `GET /v1/webhooks/{webhook_id}/events` until retention removes it.
          */
         delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
         /**
          * Update webhook
-         * @description Partial update with JSON merge-patch rules: a field you leave out is
-         *     unchanged, a field you send replaces the stored value, and `description:
-         *     null` (or `""`, for clients that cannot send `null`) clears the
-         *     description. `subscribed_events` is replaced whole, not merged.
-         *     `enabled: false` stops fan-out at once (attempts already in flight finish);
-         *     `enabled: true` resumes it, also after an automatic disable. A new `url`
-         *     passes the same URL rules as on create.
+         * @description Partial update with JSON merge-patch rules: a field you leave out is unchanged, a field you send replaces the stored value, and `description: null` (or `""`, for clients that cannot send `null`) clears the description. `subscribed_events` is replaced whole, not merged. `enabled: false` stops fan-out at once (attempts already in flight finish) and cancels the scheduled retries; `enabled: true` resumes it, also after an automatic disable, but does not revive cancelled retries (see [Disabling, re-enabling and deleting](#/delivery/disabling-re-enabling-and-deleting)). A new `url` passes the same URL rules as on create.
          */
         patch: operations["updateWebhook"];
         trace?: never;
@@ -82,12 +71,7 @@ export interface paths {
         put?: never;
         /**
          * Rotate webhook secret
-         * @description Mint a new signing secret and return it, once. The previous secret stays
-         *     valid for 24 hours (or `previous_secret_ttl_seconds`): until
-         *     `previous_secret_expires_at`, every delivery carries one `v1=` signature
-         *     per valid secret, so a receiver can switch to the new secret without
-         *     dropping events. Rotating again ends the older overlap at once. Send
-         *     `previous_secret_ttl_seconds: 0` to revoke a leaked secret immediately.
+         * @description Mint a new signing secret and return it, once. The previous secret stays valid for 24 hours (or `previous_secret_ttl_seconds`): until `previous_secret_expires_at`, every delivery carries one `v1=` signature per valid secret, so a receiver can switch to the new secret without dropping events. Rotating again ends the older overlap at once. Send `previous_secret_ttl_seconds: 0` to revoke a leaked secret immediately.
          */
         post: operations["rotateWebhookSecret"];
         delete?: never;
@@ -110,9 +94,7 @@ export interface paths {
         put?: never;
         /**
          * Send test event
-         * @description Send this webhook an event of any catalog type, subscribed or not, with
-         *     example data. It goes through the real signing and retry path and appears
-         *     in the delivery log like any other delivery. The webhook must be enabled.
+         * @description Send this webhook an event of any catalog type, subscribed or not, with example data. It goes through the real signing and retry path and appears in the delivery log like any other delivery. The webhook must be enabled.
          */
         post: operations["sendWebhookTestEvent"];
         delete?: never;
@@ -133,9 +115,7 @@ export interface paths {
         };
         /**
          * List deliveries
-         * @description The webhook's delivery log, newest first, with filters and offset
-         *     pagination. It stays queryable after the webhook is deleted. Deliveries are
-         *     kept for 7 days.
+         * @description The webhook's delivery log, newest first, with filters and offset pagination. It stays queryable after the webhook is deleted. Deliveries are kept for 7 days.
          */
         get: operations["listWebhookEvents"];
         put?: never;
@@ -187,10 +167,7 @@ export interface paths {
         put?: never;
         /**
          * Redeliver event
-         * @description Schedule a fresh attempt of a delivery now, whatever its status, with the
-         *     same event `id` and body and a fresh timestamp and signature. A dead
-         *     delivery gets one more attempt; a failed one has its next retry moved to
-         *     now. The webhook must still exist and be enabled.
+         * @description Schedule a fresh attempt of a delivery now, whatever its status, with the same event `id` and body and a fresh timestamp and signature. A dead delivery gets one more attempt; a failed one has its next retry moved to now. The webhook must still exist and be enabled.
          */
         post: operations["redeliverWebhookEvent"];
         delete?: never;
@@ -230,10 +207,7 @@ export interface paths {
         put?: never;
         /**
          * Publish event
-         * @description Reference server only. Publish an event of any catalog type for the
-         *     caller's project, as Anchor's own services would. It fans out to every
-         *     enabled webhook subscribed to the type. `data` is validated against the
-         *     type's payload schema; without it, the type's example data is sent.
+         * @description Reference server only. Publish an event of any catalog type for the caller's project, as Anchor's own services would. It fans out to every enabled webhook subscribed to the type. `data` is validated against the type's payload schema; without it, the type's example data is sent.
          */
         post: operations["publishEvent"];
         delete?: never;
@@ -254,12 +228,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Task completed
+         * task.completed
          * @description A task run finished successfully.
          *
-         *     Anchor POSTs this body to every enabled webhook of the project subscribed
-         *     to `task.completed`. Verify the `Anchor-Signature` header against the raw body
-         *     before trusting it, then answer any 2xx within 10 s.
+         *     Anchor POSTs this body to every enabled webhook of the project subscribed to `task.completed`. [Verify the `Anchor-Signature` header](#/verifying-signatures) against the raw body before trusting it, then answer any 2xx within 10 s. The example headers are real: they sign this example body, as compact JSON, with the test vector's secret.
          */
         post: operations["taskCompletedWebhook"];
         delete?: never;
@@ -278,12 +250,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Task failed
+         * task.failed
          * @description A task run failed. `data.error.type` says why.
          *
-         *     Anchor POSTs this body to every enabled webhook of the project subscribed
-         *     to `task.failed`. Verify the `Anchor-Signature` header against the raw body
-         *     before trusting it, then answer any 2xx within 10 s.
+         *     Anchor POSTs this body to every enabled webhook of the project subscribed to `task.failed`. [Verify the `Anchor-Signature` header](#/verifying-signatures) against the raw body before trusting it, then answer any 2xx within 10 s. The example headers are real: they sign this example body, as compact JSON, with the test vector's secret.
          */
         post: operations["taskFailedWebhook"];
         delete?: never;
@@ -302,12 +272,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Task cancelled
+         * task.cancelled
          * @description A task run was cancelled before it finished.
          *
-         *     Anchor POSTs this body to every enabled webhook of the project subscribed
-         *     to `task.cancelled`. Verify the `Anchor-Signature` header against the raw body
-         *     before trusting it, then answer any 2xx within 10 s.
+         *     Anchor POSTs this body to every enabled webhook of the project subscribed to `task.cancelled`. [Verify the `Anchor-Signature` header](#/verifying-signatures) against the raw body before trusting it, then answer any 2xx within 10 s. The example headers are real: they sign this example body, as compact JSON, with the test vector's secret.
          */
         post: operations["taskCancelledWebhook"];
         delete?: never;
@@ -326,12 +294,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Task healed
+         * task.healed
          * @description Anchor repaired a task whose steps no longer matched the site, and saved a new task version.
          *
-         *     Anchor POSTs this body to every enabled webhook of the project subscribed
-         *     to `task.healed`. Verify the `Anchor-Signature` header against the raw body
-         *     before trusting it, then answer any 2xx within 10 s.
+         *     Anchor POSTs this body to every enabled webhook of the project subscribed to `task.healed`. [Verify the `Anchor-Signature` header](#/verifying-signatures) against the raw body before trusting it, then answer any 2xx within 10 s. The example headers are real: they sign this example body, as compact JSON, with the test vector's secret.
          */
         post: operations["taskHealedWebhook"];
         delete?: never;
@@ -350,12 +316,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Session completed
+         * session.completed
          * @description A browser session ended normally.
          *
-         *     Anchor POSTs this body to every enabled webhook of the project subscribed
-         *     to `session.completed`. Verify the `Anchor-Signature` header against the raw body
-         *     before trusting it, then answer any 2xx within 10 s.
+         *     Anchor POSTs this body to every enabled webhook of the project subscribed to `session.completed`. [Verify the `Anchor-Signature` header](#/verifying-signatures) against the raw body before trusting it, then answer any 2xx within 10 s. The example headers are real: they sign this example body, as compact JSON, with the test vector's secret.
          */
         post: operations["sessionCompletedWebhook"];
         delete?: never;
@@ -374,12 +338,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Session failed
+         * session.failed
          * @description A browser session ended abnormally.
          *
-         *     Anchor POSTs this body to every enabled webhook of the project subscribed
-         *     to `session.failed`. Verify the `Anchor-Signature` header against the raw body
-         *     before trusting it, then answer any 2xx within 10 s.
+         *     Anchor POSTs this body to every enabled webhook of the project subscribed to `session.failed`. [Verify the `Anchor-Signature` header](#/verifying-signatures) against the raw body before trusting it, then answer any 2xx within 10 s. The example headers are real: they sign this example body, as compact JSON, with the test vector's secret.
          */
         post: operations["sessionFailedWebhook"];
         delete?: never;
@@ -398,12 +360,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Session recording ready
+         * session.recording.ready
          * @description A session's recording is processed and can be downloaded.
          *
-         *     Anchor POSTs this body to every enabled webhook of the project subscribed
-         *     to `session.recording.ready`. Verify the `Anchor-Signature` header against the raw body
-         *     before trusting it, then answer any 2xx within 10 s.
+         *     Anchor POSTs this body to every enabled webhook of the project subscribed to `session.recording.ready`. [Verify the `Anchor-Signature` header](#/verifying-signatures) against the raw body before trusting it, then answer any 2xx within 10 s. The example headers are real: they sign this example body, as compact JSON, with the test vector's secret.
          */
         post: operations["sessionRecordingReadyWebhook"];
         delete?: never;
@@ -422,12 +382,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Batch completed
+         * batch.completed
          * @description Every run of a batch has ended.
          *
-         *     Anchor POSTs this body to every enabled webhook of the project subscribed
-         *     to `batch.completed`. Verify the `Anchor-Signature` header against the raw body
-         *     before trusting it, then answer any 2xx within 10 s.
+         *     Anchor POSTs this body to every enabled webhook of the project subscribed to `batch.completed`. [Verify the `Anchor-Signature` header](#/verifying-signatures) against the raw body before trusting it, then answer any 2xx within 10 s. The example headers are real: they sign this example body, as compact JSON, with the test vector's secret.
          */
         post: operations["batchCompletedWebhook"];
         delete?: never;
@@ -446,12 +404,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Batch failed
+         * batch.failed
          * @description A batch stopped before all of its runs could complete.
          *
-         *     Anchor POSTs this body to every enabled webhook of the project subscribed
-         *     to `batch.failed`. Verify the `Anchor-Signature` header against the raw body
-         *     before trusting it, then answer any 2xx within 10 s.
+         *     Anchor POSTs this body to every enabled webhook of the project subscribed to `batch.failed`. [Verify the `Anchor-Signature` header](#/verifying-signatures) against the raw body before trusting it, then answer any 2xx within 10 s. The example headers are real: they sign this example body, as compact JSON, with the test vector's secret.
          */
         post: operations["batchFailedWebhook"];
         delete?: never;
@@ -470,12 +426,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Intervention requested
+         * intervention.requested
          * @description A session is paused until a person helps, for example with a one-time code.
          *
-         *     Anchor POSTs this body to every enabled webhook of the project subscribed
-         *     to `intervention.requested`. Verify the `Anchor-Signature` header against the raw body
-         *     before trusting it, then answer any 2xx within 10 s.
+         *     Anchor POSTs this body to every enabled webhook of the project subscribed to `intervention.requested`. [Verify the `Anchor-Signature` header](#/verifying-signatures) against the raw body before trusting it, then answer any 2xx within 10 s. The example headers are real: they sign this example body, as compact JSON, with the test vector's secret.
          */
         post: operations["interventionRequestedWebhook"];
         delete?: never;
@@ -494,12 +448,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Intervention resolved
+         * intervention.resolved
          * @description A request for human help has ended.
          *
-         *     Anchor POSTs this body to every enabled webhook of the project subscribed
-         *     to `intervention.resolved`. Verify the `Anchor-Signature` header against the raw body
-         *     before trusting it, then answer any 2xx within 10 s.
+         *     Anchor POSTs this body to every enabled webhook of the project subscribed to `intervention.resolved`. [Verify the `Anchor-Signature` header](#/verifying-signatures) against the raw body before trusting it, then answer any 2xx within 10 s. The example headers are real: they sign this example body, as compact JSON, with the test vector's secret.
          */
         post: operations["interventionResolvedWebhook"];
         delete?: never;
@@ -518,12 +470,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Identity authenticated
+         * identity.authenticated
          * @description A session signed in to a site with a stored identity.
          *
-         *     Anchor POSTs this body to every enabled webhook of the project subscribed
-         *     to `identity.authenticated`. Verify the `Anchor-Signature` header against the raw body
-         *     before trusting it, then answer any 2xx within 10 s.
+         *     Anchor POSTs this body to every enabled webhook of the project subscribed to `identity.authenticated`. [Verify the `Anchor-Signature` header](#/verifying-signatures) against the raw body before trusting it, then answer any 2xx within 10 s. The example headers are real: they sign this example body, as compact JSON, with the test vector's secret.
          */
         post: operations["identityAuthenticatedWebhook"];
         delete?: never;
@@ -542,12 +492,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Identity authentication failed
+         * identity.authentication_failed
          * @description A session could not sign in to a site with a stored identity.
          *
-         *     Anchor POSTs this body to every enabled webhook of the project subscribed
-         *     to `identity.authentication_failed`. Verify the `Anchor-Signature` header against the raw body
-         *     before trusting it, then answer any 2xx within 10 s.
+         *     Anchor POSTs this body to every enabled webhook of the project subscribed to `identity.authentication_failed`. [Verify the `Anchor-Signature` header](#/verifying-signatures) against the raw body before trusting it, then answer any 2xx within 10 s. The example headers are real: they sign this example body, as compact JSON, with the test vector's secret.
          */
         post: operations["identityAuthenticationFailedWebhook"];
         delete?: never;
@@ -559,6 +507,14 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        /**
+         * AnchorSignature
+         * @description The `Anchor-Signature` header of a delivery: `t=<unix seconds>,v1=<hex>`. `v1` is the lowercase hex HMAC-SHA256 of `"v0:" + t + ":" + raw_body`, keyed with the UTF-8 bytes of the webhook's secret exactly as returned. While a rotated-out secret is still valid the header carries one `v1=` per valid secret; accept the request if any matches.
+         *
+         *     Reject a `t` more than 120 s from your clock, compare in constant time, and de-duplicate on the event `id`.
+         * @example t=1778750467,v1=70eee4b59f4c2473bfd6d367e1a8c8e319a5b8eee9eb2ded94c3db0fb21a516b
+         */
+        AnchorSignature: string;
         /**
          * BatchCompletedData
          * @description Every run of the batch has ended.
@@ -735,12 +691,18 @@ export interface components {
         };
         /**
          * DeliveryAttempts
-         * @description The body of a delivery and its attempts.
+         * @deprecated
+         * @description Deprecated name of `DeliveryBodyAndAttempts` (an object holding a body and its attempts, not an array of attempts). Kept so that code generated from 1.0.0 still compiles; use `DeliveryBodyAndAttempts`.
          */
-        DeliveryAttempts: {
+        DeliveryAttempts: components["schemas"]["DeliveryBodyAndAttempts"];
+        /**
+         * DeliveryBodyAndAttempts
+         * @description The exact body of a delivery and every attempt to send it.
+         */
+        DeliveryBodyAndAttempts: {
             /**
-             * @description The exact request body sent on every attempt (the event envelope as JSON), byte for byte as signed.
-             * @example {"id":"evt_01HXJ5B2C3D4E5F6G7H8J9K0M1","type":"task.completed","created":"2026-05-14T09:21:07.412Z","project_id":"5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197","text":"Task checkout-flow completed in 42.1 s","data":{}}
+             * @description The exact request body sent on every attempt, byte for byte as signed: a JSON `WebhookEventEnvelope`, which for an event type this version knows is also that type's `WebhookEvent` payload. Verify signatures against these bytes, never against a re-serialised copy.
+             * @example {"id":"evt_01KRJWMBDRD4E5F6G7H8J9K0M1","type":"task.completed","created":"2026-05-14T09:21:07.512Z","project_id":"5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197","text":"Task checkout-flow completed in 42.1 s","data":{"task_id":"7c1e9a52-3b4d-4e6f-8a9b-0c1d2e3f4a5b","task_name":"checkout-flow","task_version_id":"3a4b5c6d-7e8f-4901-a2b3-c4d5e6f7a8b9","run_id":"1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b","session_id":"9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d","started_at":"2026-05-14T09:20:25.312Z","completed_at":"2026-05-14T09:21:07.412Z","duration_ms":42100,"output":{"order_number":"A-10492","total":129.9},"artifacts":[{"name":"invoice-2026-05.pdf","url":"https://artifacts.anchorbrowser.io/7c1e9a52/invoice-2026-05.pdf","size":48213,"content_type":"application/pdf"}],"recording_url":"https://recordings.anchorbrowser.io/sessions/9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d.mp4"}}
              */
             payload: string;
             /** @description Every attempt, oldest first. */
@@ -768,7 +730,7 @@ export interface components {
          *       "anchor-event": "task.completed",
          *       "anchor-delivery-id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e",
          *       "anchor-timestamp": "1778750467",
-         *       "anchor-signature": "t=1778750467,v1=5f0c2b1a9d3e4f5061728394a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e"
+         *       "anchor-signature": "t=1778750467,v1=83ad921954198af53deb922fe61c924b67ad95f2e501265e558687aa377b4d7c"
          *     }
          */
         DeliveryRequestHeaders: {
@@ -790,7 +752,7 @@ export interface components {
         /**
          * EventId
          * @description Event id: `evt_` followed by letters and digits. Opaque: do not parse it or rely on its length. It stays the same across retries and redeliveries of the event, so receivers de-duplicate on it.
-         * @example evt_01HXJ5B2C3D4E5F6G7H8J9K0M1
+         * @example evt_01KRJWMBDRD4E5F6G7H8J9K0M1
          */
         EventId: string;
         /**
@@ -855,7 +817,7 @@ export interface components {
         };
         /**
          * IdentityAuthenticatedEvent
-         * @description Body of a `identity.authenticated` delivery. A session signed in to a site with a stored identity.
+         * @description Body of an `identity.authenticated` delivery. A session signed in to a site with a stored identity.
          */
         IdentityAuthenticatedEvent: {
             id: components["schemas"]["EventId"];
@@ -892,7 +854,7 @@ export interface components {
         };
         /**
          * IdentityAuthenticationFailedEvent
-         * @description Body of a `identity.authentication_failed` delivery. A session could not sign in to a site with a stored identity.
+         * @description Body of an `identity.authentication_failed` delivery. A session could not sign in to a site with a stored identity.
          */
         IdentityAuthenticationFailedEvent: {
             id: components["schemas"]["EventId"];
@@ -963,7 +925,7 @@ export interface components {
         };
         /**
          * InterventionRequestedEvent
-         * @description Body of a `intervention.requested` delivery. A session is paused until a person helps, for example with a one-time code.
+         * @description Body of an `intervention.requested` delivery. A session is paused until a person helps, for example with a one-time code.
          */
         InterventionRequestedEvent: {
             id: components["schemas"]["EventId"];
@@ -1013,7 +975,7 @@ export interface components {
         };
         /**
          * InterventionResolvedEvent
-         * @description Body of a `intervention.resolved` delivery. A request for human help has ended.
+         * @description Body of an `intervention.resolved` delivery. A request for human help has ended.
          */
         InterventionResolvedEvent: {
             id: components["schemas"]["EventId"];
@@ -1056,7 +1018,7 @@ export interface components {
             /**
              * Format: uri-reference
              * @description A URI that identifies the problem type; it links to this documentation.
-             * @example https://docs.anchorbrowser.io/webhooks/errors#webhook_not_found
+             * @example https://docs.anchorbrowser.io/webhooks#/errors/webhook_not_found
              */
             type: string;
             /**
@@ -1077,7 +1039,7 @@ export interface components {
             code: components["schemas"]["ProblemCode"];
             /**
              * @description The request path that produced the problem.
-             * @example /v1/webhooks/wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y
+             * @example /v1/webhooks/wh_01KRH160449P3Q6R8S2T4V5W7Y
              */
             instance?: string;
             /** @description Each invalid value, for `validation_failed`. */
@@ -1105,8 +1067,7 @@ export interface components {
          *     | `rate_limited` | 429 | Too many requests; wait `Retry-After` seconds. |
          *     | `internal_error` | 500 | A bug on our side. |
          *
-         *     Open set: Anchor may add codes. Handle an unknown code by its HTTP `status`
-         *     (see "Open enums").
+         *     Open set: Anchor may add codes. Handle an unknown code by its HTTP `status` (see "Open enums").
          * @example webhook_not_found
          * @enum {string}
          */
@@ -1185,7 +1146,7 @@ export interface components {
          * RotatedWebhook
          * @description The webhook with its new signing secret, returned once by rotate-secret, and the instant the previous secret stops being valid.
          */
-        RotatedWebhook: components["schemas"]["WebhookPublic"] & components["schemas"]["WebhookSigningSecret"] & components["schemas"]["SecretRotation"];
+        RotatedWebhook: components["schemas"]["WebhookPublic"] & components["schemas"]["WithSigningSecret"] & components["schemas"]["SecretRotation"];
         /**
          * SecretRotation
          * @description When the previous signing secret stops being valid.
@@ -1194,7 +1155,7 @@ export interface components {
             /**
              * Format: date-time
              * @description Until this instant deliveries are signed with both the new and the previous secret (two `v1=` values), so receivers can roll over without downtime. `null` when the previous secret was expired immediately.
-             * @example 2026-05-15T09:21:07.412Z
+             * @example 2026-05-15T10:05:30.000Z
              */
             previous_secret_expires_at: string | null;
         };
@@ -1214,6 +1175,12 @@ export interface components {
             event_type: components["schemas"]["WebhookEventTypeName"];
             delivery_id: components["schemas"]["DeliveryId"];
         };
+        /**
+         * SigningSecret
+         * @description A webhook's HMAC-SHA256 signing secret: 64 lowercase hex characters. Use its UTF-8 bytes, exactly as returned, as the key to verify the `Anchor-Signature` header of each delivery (do not hex-decode it). Returned ONLY by create and rotate-secret: store it the first time, Anchor never returns it again. If lost, rotate to mint a new one.
+         * @example 36da51b166a69268a59a8d5ee0b32c9f5e5aaee7d301c7a5a36844318e116fc6
+         */
+        SigningSecret: string;
         /**
          * SessionCompletedData
          * @description A browser session that ended normally.
@@ -1686,7 +1653,7 @@ export interface components {
          * WebhookDeliveryDetail
          * @description A delivery with the exact body sent and every attempt, oldest first.
          */
-        WebhookDeliveryDetail: components["schemas"]["WebhookDelivery"] & components["schemas"]["DeliveryAttempts"];
+        WebhookDeliveryDetail: components["schemas"]["WebhookDelivery"] & components["schemas"]["DeliveryBodyAndAttempts"];
         /**
          * WebhookDeliveryList
          * @description One page of deliveries, newest first.
@@ -1722,7 +1689,7 @@ export interface components {
          * WebhookEventEnvelope
          * @description What every delivery body is, whatever its event type, including one newer than your client. Decode a delivery as this first and dispatch on `type`: decode the known types as their payload schema (see `WebhookEvent`), and acknowledge a type you do not know with a 2xx and ignore it, so that a new event type never turns into failed deliveries.
          * @example {
-         *       "id": "evt_01HXJ5B2C3D4E5F6G7H8J9K0M1",
+         *       "id": "evt_01KRJWMBDRD4E5F6G7H8J9K0M1",
          *       "type": "task.completed",
          *       "created": "2026-05-14T09:21:07.512Z",
          *       "project_id": "5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197",
@@ -1745,7 +1712,7 @@ export interface components {
         };
         /**
          * WebhookEventType
-         * @description An event type a request may name: the catalog as this version of the API knows it. Requests are checked against this closed list. Responses and deliveries report event types as `WebhookEventTypeName`, an open set, because Anchor adds event types without a new API version. Adding a new event type is a coordinated change between session-manager (publisher), webhook-dispatcher (consumer), and the dashboard.
+         * @description An event type a request may name: the catalog as this version of the API knows it. Requests are checked against this closed list. Responses and deliveries report event types as `WebhookEventTypeName`, an open set, because Anchor adds event types without a new API version (see the [compatibility policy](#/compatibility)): a receiver answers 2xx to a type it does not handle.
          * @example task.completed
          * @enum {string}
          */
@@ -1791,7 +1758,7 @@ export interface components {
         /**
          * WebhookId
          * @description Webhook id: `wh_` followed by letters and digits. Opaque: do not parse it or rely on its length. Use it as the path parameter on subsequent calls.
-         * @example wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y
+         * @example wh_01KRH160449P3Q6R8S2T4V5W7Y
          */
         WebhookId: string;
         /**
@@ -1839,46 +1806,30 @@ export interface components {
         };
         /**
          * WebhookSecret
-         * @description HMAC-SHA256 signing secret: 64 lowercase hex characters. Use its UTF-8 bytes, exactly as returned, as the key to verify the `Anchor-Signature` header on each delivery. Returned ONLY by create and rotate-secret: store it the first time, Anchor never returns it again. If lost, rotate to mint a new one.
-         * @example 36da51b166a69268a59a8d5ee0b32c9f5e5aaee7d301c7a5a36844318e116fc6
+         * @deprecated
+         * @description Deprecated name of `SigningSecret` (the secret itself, a string). Kept so that code generated from 1.0.0 still compiles; use `SigningSecret`.
          */
-        WebhookSecret: string;
+        WebhookSecret: components["schemas"]["SigningSecret"];
         /**
          * WebhookSigningSecret
-         * @description The signing secret, as create and rotate-secret return it, once.
+         * @deprecated
+         * @description Deprecated name of `WithSigningSecret` (an object with a `secret` field, not the secret itself). Kept so that code generated from 1.0.0 still compiles; use `WithSigningSecret`.
          */
-        WebhookSigningSecret: {
-            secret: components["schemas"]["WebhookSecret"];
-        };
+        WebhookSigningSecret: components["schemas"]["WithSigningSecret"];
         /**
          * WebhookUrl
          * Format: uri
-         * @description HTTPS endpoint Anchor will POST events to, 1 to 2048 characters. It is stored
-         *     in normalised form (lowercase host, default port removed). The request is
-         *     rejected with `400` and code `url_not_allowed`, naming the rule in `detail`, when:
+         * @description HTTPS endpoint Anchor will POST events to, 1 to 2048 characters. It is stored in normalised form (lowercase host, default port removed). The request is rejected with `400` and code `url_not_allowed`, naming the rule in `detail`, when:
          *
          *     - the scheme is not `https:` (`scheme_not_https`);
          *     - it contains credentials, even an empty `user@` (`credentials_in_url`);
-         *     - the host is an IP literal in any notation (decimal, octal, hex or short IPv4;
-         *       IPv6 including IPv4-mapped, IPv4-compatible, NAT64, 6to4 and Teredo) inside a
-         *       loopback, private, link-local, carrier-grade NAT, multicast, documentation,
-         *       benchmarking or other IANA special-purpose range (`ip_not_public`);
-         *     - the host is a cloud metadata service, by address or by name: AWS
-         *       (`169.254.169.254`, `fd00:ec2::254`), GCP (`metadata.google.internal`), Azure
-         *       (`168.63.129.16`), Alibaba (`100.100.100.200`), Oracle (`192.0.0.192`) and
-         *       others (`cloud_metadata`);
-         *     - the host is `localhost` or ends in an internal-only or special-use TLD such as
-         *       `.local`, `.localhost`, `.internal`, `.home.arpa`, `.lan`, `.corp`,
-         *       `.intranet`, `.private`, `.test`, `.invalid`, `.example`, `.onion` or `.arpa`
-         *       (`internal_hostname`);
-         *     - the host is an AWS STS, IAM or EKS endpoint in any regional, FIPS,
-         *       dual-stack, China or GovCloud form (`aws_control_plane`);
-         *     - the host name resolves to any of the blocked addresses above
-         *       (`resolves_to_blocked_ip`).
+         *     - the host is an IP literal in any notation (decimal, octal, hex or short IPv4; IPv6 including IPv4-mapped, IPv4-compatible, NAT64, 6to4 and Teredo) inside a loopback, private, link-local, carrier-grade NAT, multicast, documentation, benchmarking or other IANA special-purpose range (`ip_not_public`);
+         *     - the host is a cloud metadata service, by address or by name: AWS (`169.254.169.254`, `fd00:ec2::254`), GCP (`metadata.google.internal`), Azure (`168.63.129.16`), Alibaba (`100.100.100.200`), Oracle (`192.0.0.192`) and others (`cloud_metadata`);
+         *     - the host is `localhost` or ends in an internal-only or special-use TLD such as `.local`, `.localhost`, `.internal`, `.home.arpa`, `.lan`, `.corp`, `.intranet`, `.private`, `.test`, `.invalid`, `.example`, `.onion` or `.arpa` (`internal_hostname`);
+         *     - the host is an AWS STS, IAM or EKS endpoint in any regional, FIPS, dual-stack, China or GovCloud form (`aws_control_plane`);
+         *     - the host name resolves to any of the blocked addresses above (`resolves_to_blocked_ip`).
          *
-         *     The same rules are enforced again at delivery time against the address
-         *     actually dialled, so a DNS answer that later changes to a private address is
-         *     refused.
+         *     The same rules are enforced again at delivery time against the address actually dialled, so a DNS answer that later changes to a private address is refused.
          * @example https://your-app.example.com/anchor/webhooks
          */
         WebhookUrl: string;
@@ -1886,7 +1837,14 @@ export interface components {
          * WebhookWithSecret
          * @description Same shape as WebhookPublic plus the freshly minted signing secret. Returned ONLY by create. Store the secret the first time: Anchor never returns it again.
          */
-        WebhookWithSecret: components["schemas"]["WebhookPublic"] & components["schemas"]["WebhookSigningSecret"];
+        WebhookWithSecret: components["schemas"]["WebhookPublic"] & components["schemas"]["WithSigningSecret"];
+        /**
+         * WithSigningSecret
+         * @description The `secret` field that create and rotate-secret add to a webhook, once.
+         */
+        WithSigningSecret: {
+            secret: components["schemas"]["SigningSecret"];
+        };
     };
     responses: {
         /** @description The request is invalid. `validation_failed` lists each invalid value in `errors[]`; `url_not_allowed` names the URL rule that fired in `detail`. */
@@ -1906,7 +1864,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.anchorbrowser.io/webhooks/errors#unauthorized",
+                 *       "type": "https://docs.anchorbrowser.io/webhooks#/errors/unauthorized",
                  *       "title": "Unauthorized",
                  *       "status": 401,
                  *       "detail": "Missing or unknown anchor-api-key header.",
@@ -1925,7 +1883,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.anchorbrowser.io/webhooks/errors#rate_limited",
+                 *       "type": "https://docs.anchorbrowser.io/webhooks#/errors/rate_limited",
                  *       "title": "Rate limited",
                  *       "status": 429,
                  *       "detail": "Too many requests; retry after 1 second.",
@@ -1943,7 +1901,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.anchorbrowser.io/webhooks/errors#internal_error",
+                 *       "type": "https://docs.anchorbrowser.io/webhooks#/errors/internal_error",
                  *       "title": "Internal error",
                  *       "status": 500,
                  *       "detail": "An unexpected error occurred; it has been logged.",
@@ -1961,7 +1919,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.anchorbrowser.io/webhooks/errors#webhook_limit_reached",
+                 *       "type": "https://docs.anchorbrowser.io/webhooks#/errors/webhook_limit_reached",
                  *       "title": "Webhook limit reached",
                  *       "status": 409,
                  *       "detail": "This project already has 5 webhooks; delete one before creating another.",
@@ -1979,7 +1937,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.anchorbrowser.io/webhooks/errors#payload_too_large",
+                 *       "type": "https://docs.anchorbrowser.io/webhooks#/errors/payload_too_large",
                  *       "title": "Payload too large",
                  *       "status": 413,
                  *       "detail": "Request bodies are limited to 64 KiB.",
@@ -1997,7 +1955,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.anchorbrowser.io/webhooks/errors#unsupported_media_type",
+                 *       "type": "https://docs.anchorbrowser.io/webhooks#/errors/unsupported_media_type",
                  *       "title": "Unsupported media type",
                  *       "status": 415,
                  *       "detail": "Send the body as application/json.",
@@ -2015,7 +1973,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.anchorbrowser.io/webhooks/errors#idempotency_key_reused",
+                 *       "type": "https://docs.anchorbrowser.io/webhooks#/errors/idempotency_key_reused",
                  *       "title": "Idempotency key reused",
                  *       "status": 422,
                  *       "detail": "This Idempotency-Key was already used with a different request body.",
@@ -2033,7 +1991,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.anchorbrowser.io/webhooks/errors#webhook_not_found",
+                 *       "type": "https://docs.anchorbrowser.io/webhooks#/errors/webhook_not_found",
                  *       "title": "Webhook not found",
                  *       "status": 404,
                  *       "detail": "Webhook not found in this project.",
@@ -2051,7 +2009,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.anchorbrowser.io/webhooks/errors#webhook_disabled",
+                 *       "type": "https://docs.anchorbrowser.io/webhooks#/errors/webhook_disabled",
                  *       "title": "Webhook disabled",
                  *       "status": 409,
                  *       "detail": "This webhook is disabled; enable it before sending a test event.",
@@ -2113,23 +2071,12 @@ export interface components {
         CreatedBefore: string;
         /** @description The delivery's id, as sent in the `Anchor-Delivery-Id` header. */
         DeliveryIdPath: components["schemas"]["DeliveryId"];
-        /** @description Identifies Anchor's webhook dispatcher. */
-        UserAgentHeader: "Anchor-Webhooks/1.0";
-        /** @description The event type, the same as `type` in the body; route on it without parsing the body. */
-        AnchorEventHeader: components["schemas"]["WebhookEventTypeName"];
+        /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
+        UserAgentHeader: string;
         /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
         AnchorDeliveryIdHeader: components["schemas"]["DeliveryId"];
         /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
         AnchorTimestampHeader: string;
-        /**
-         * @description `t=<unix seconds>,v1=<hex>`. `v1` is the lowercase hex HMAC-SHA256 of
-         *     `"v0:" + t + ":" + raw_body`, keyed with the UTF-8 bytes of the webhook's
-         *     secret exactly as returned. While a rotated-out secret is still valid the
-         *     header carries one `v1=` per valid secret; accept the request if any matches.
-         *     Reject a `t` more than 120 s from your clock, compare in constant time, and
-         *     de-duplicate on the event `id`.
-         */
-        AnchorSignatureHeader: string;
     };
     requestBodies: never;
     headers: {
@@ -2163,7 +2110,7 @@ export interface operations {
                      *         "count": 1,
                      *         "items": [
                      *           {
-                     *             "id": "wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y",
+                     *             "id": "wh_01KRH160449P3Q6R8S2T4V5W7Y",
                      *             "project_id": "5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197",
                      *             "url": "https://your-app.example.com/anchor/webhooks",
                      *             "description": "Production task notifications",
@@ -2173,8 +2120,8 @@ export interface operations {
                      *             ],
                      *             "enabled": true,
                      *             "disabled_reason": null,
-                     *             "created_at": "2026-05-14T09:21:07.412Z",
-                     *             "updated_at": "2026-05-14T09:21:07.412Z"
+                     *             "created_at": "2026-05-13T16:02:11.204Z",
+                     *             "updated_at": "2026-05-13T16:02:11.204Z"
                      *           }
                      *         ]
                      *       }
@@ -2224,7 +2171,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y",
+                     *       "id": "wh_01KRH160449P3Q6R8S2T4V5W7Y",
                      *       "project_id": "5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197",
                      *       "url": "https://your-app.example.com/anchor/webhooks",
                      *       "description": "Production task notifications",
@@ -2234,8 +2181,8 @@ export interface operations {
                      *       ],
                      *       "enabled": true,
                      *       "disabled_reason": null,
-                     *       "created_at": "2026-05-14T09:21:07.412Z",
-                     *       "updated_at": "2026-05-14T09:21:07.412Z",
+                     *       "created_at": "2026-05-13T16:02:11.204Z",
+                     *       "updated_at": "2026-05-13T16:02:11.204Z",
                      *       "secret": "36da51b166a69268a59a8d5ee0b32c9f5e5aaee7d301c7a5a36844318e116fc6"
                      *     }
                      */
@@ -2272,7 +2219,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y",
+                     *       "id": "wh_01KRH160449P3Q6R8S2T4V5W7Y",
                      *       "project_id": "5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197",
                      *       "url": "https://your-app.example.com/anchor/webhooks",
                      *       "description": "Production task notifications",
@@ -2282,8 +2229,8 @@ export interface operations {
                      *       ],
                      *       "enabled": true,
                      *       "disabled_reason": null,
-                     *       "created_at": "2026-05-14T09:21:07.412Z",
-                     *       "updated_at": "2026-05-14T09:21:07.412Z"
+                     *       "created_at": "2026-05-13T16:02:11.204Z",
+                     *       "updated_at": "2026-05-13T16:02:11.204Z"
                      *     }
                      */
                     "application/json": components["schemas"]["WebhookPublic"];
@@ -2316,7 +2263,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y",
+                     *       "id": "wh_01KRH160449P3Q6R8S2T4V5W7Y",
                      *       "deleted": true,
                      *       "deleted_at": "2026-05-14T11:40:00.000Z"
                      *     }
@@ -2355,7 +2302,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y",
+                     *       "id": "wh_01KRH160449P3Q6R8S2T4V5W7Y",
                      *       "project_id": "5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197",
                      *       "url": "https://your-app.example.com/anchor/webhooks",
                      *       "description": null,
@@ -2365,7 +2312,7 @@ export interface operations {
                      *       ],
                      *       "enabled": false,
                      *       "disabled_reason": "manual",
-                     *       "created_at": "2026-05-14T09:21:07.412Z",
+                     *       "created_at": "2026-05-13T16:02:11.204Z",
                      *       "updated_at": "2026-05-14T10:02:44.918Z"
                      *     }
                      */
@@ -2410,7 +2357,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y",
+                     *       "id": "wh_01KRH160449P3Q6R8S2T4V5W7Y",
                      *       "project_id": "5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197",
                      *       "url": "https://your-app.example.com/anchor/webhooks",
                      *       "description": "Production task notifications",
@@ -2420,10 +2367,10 @@ export interface operations {
                      *       ],
                      *       "enabled": true,
                      *       "disabled_reason": null,
-                     *       "created_at": "2026-05-14T09:21:07.412Z",
-                     *       "updated_at": "2026-05-14T09:21:07.412Z",
+                     *       "created_at": "2026-05-13T16:02:11.204Z",
+                     *       "updated_at": "2026-05-14T10:05:30.000Z",
                      *       "secret": "9c1f6e0b7a2d4c58e3f1a0b9d8c7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9",
-                     *       "previous_secret_expires_at": "2026-05-15T09:21:07.412Z"
+                     *       "previous_secret_expires_at": "2026-05-15T10:05:30.000Z"
                      *     }
                      */
                     "application/json": components["schemas"]["RotatedWebhook"];
@@ -2467,7 +2414,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "external_event_id": "evt_01HXJ5B2C3D4E5F6G7H8J9K0M1",
+                     *       "external_event_id": "evt_01KRJZQ0CTTE5TEVENT0000001",
                      *       "event_type": "task.completed",
                      *       "delivery_id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e"
                      *     }
@@ -2523,8 +2470,8 @@ export interface operations {
                      *         "items": [
                      *           {
                      *             "id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e",
-                     *             "webhook_id": "wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y",
-                     *             "event_id": "evt_01HXJ5B2C3D4E5F6G7H8J9K0M1",
+                     *             "webhook_id": "wh_01KRH160449P3Q6R8S2T4V5W7Y",
+                     *             "event_id": "evt_01KRJWMBDRD4E5F6G7H8J9K0M1",
                      *             "event_type": "task.completed",
                      *             "status": "succeeded",
                      *             "attempt_count": 2,
@@ -2570,8 +2517,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e",
-                     *       "webhook_id": "wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y",
-                     *       "event_id": "evt_01HXJ5B2C3D4E5F6G7H8J9K0M1",
+                     *       "webhook_id": "wh_01KRH160449P3Q6R8S2T4V5W7Y",
+                     *       "event_id": "evt_01KRJWMBDRD4E5F6G7H8J9K0M1",
                      *       "event_type": "task.completed",
                      *       "status": "succeeded",
                      *       "attempt_count": 2,
@@ -2579,7 +2526,7 @@ export interface operations {
                      *       "next_attempt_at": null,
                      *       "created_at": "2026-05-14T09:21:07.512Z",
                      *       "updated_at": "2026-05-14T09:21:12.640Z",
-                     *       "payload": "{\"id\":\"evt_01HXJ5B2C3D4E5F6G7H8J9K0M1\",\"type\":\"task.completed\",\"created\":\"2026-05-14T09:21:07.512Z\",\"project_id\":\"5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197\",\"text\":\"Task checkout-flow completed in 42.1 s\",\"data\":{}}",
+                     *       "payload": "{\"id\":\"evt_01KRJWMBDRD4E5F6G7H8J9K0M1\",\"type\":\"task.completed\",\"created\":\"2026-05-14T09:21:07.512Z\",\"project_id\":\"5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197\",\"text\":\"Task checkout-flow completed in 42.1 s\",\"data\":{\"task_id\":\"7c1e9a52-3b4d-4e6f-8a9b-0c1d2e3f4a5b\",\"task_name\":\"checkout-flow\",\"task_version_id\":\"3a4b5c6d-7e8f-4901-a2b3-c4d5e6f7a8b9\",\"run_id\":\"1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b\",\"session_id\":\"9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d\",\"started_at\":\"2026-05-14T09:20:25.312Z\",\"completed_at\":\"2026-05-14T09:21:07.412Z\",\"duration_ms\":42100,\"output\":{\"order_number\":\"A-10492\",\"total\":129.9},\"artifacts\":[{\"name\":\"invoice-2026-05.pdf\",\"url\":\"https://artifacts.anchorbrowser.io/7c1e9a52/invoice-2026-05.pdf\",\"size\":48213,\"content_type\":\"application/pdf\"}],\"recording_url\":\"https://recordings.anchorbrowser.io/sessions/9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d.mp4\"}}",
                      *       "attempts": [
                      *         {
                      *           "attempt_number": 1,
@@ -2595,7 +2542,7 @@ export interface operations {
                      *             "anchor-event": "task.completed",
                      *             "anchor-delivery-id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e",
                      *             "anchor-timestamp": "1778750467",
-                     *             "anchor-signature": "t=1778750467,v1=5f0c2b1a9d3e4f5061728394a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e"
+                     *             "anchor-signature": "t=1778750467,v1=83ad921954198af53deb922fe61c924b67ad95f2e501265e558687aa377b4d7c"
                      *           }
                      *         },
                      *         {
@@ -2612,7 +2559,7 @@ export interface operations {
                      *             "anchor-event": "task.completed",
                      *             "anchor-delivery-id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e",
                      *             "anchor-timestamp": "1778750472",
-                     *             "anchor-signature": "t=1778750472,v1=0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
+                     *             "anchor-signature": "t=1778750472,v1=f51eb0f8c2b1bfeeaf6924663ceab8b757d33a637660b3204ace302a5468c2df"
                      *           }
                      *         }
                      *       ]
@@ -2651,8 +2598,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e",
-                     *       "webhook_id": "wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y",
-                     *       "event_id": "evt_01HXJ5B2C3D4E5F6G7H8J9K0M1",
+                     *       "webhook_id": "wh_01KRH160449P3Q6R8S2T4V5W7Y",
+                     *       "event_id": "evt_01KRJWMBDRD4E5F6G7H8J9K0M1",
                      *       "event_type": "task.completed",
                      *       "status": "pending",
                      *       "attempt_count": 2,
@@ -2738,7 +2685,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "evt_01HXJ5B2C3D4E5F6G7H8J9K0M1",
+                     *       "id": "evt_01KRJWMBDRD4E5F6G7H8J9K0M1",
                      *       "type": "task.completed",
                      *       "delivery_count": 1
                      *     }
@@ -2758,23 +2705,22 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
-                /** @description The event type, the same as `type` in the body; route on it without parsing the body. */
-                "Anchor-Event": components["parameters"]["AnchorEventHeader"];
+                /**
+                 * @description The event type, the same as `type` in the body; route on it without parsing the body.
+                 * @example task.completed
+                 */
+                "Anchor-Event": "task.completed";
                 /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
                 "Anchor-Delivery-Id": components["parameters"]["AnchorDeliveryIdHeader"];
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`. `v1` is the lowercase hex HMAC-SHA256 of
-                 *     `"v0:" + t + ":" + raw_body`, keyed with the UTF-8 bytes of the webhook's
-                 *     secret exactly as returned. While a rotated-out secret is still valid the
-                 *     header carries one `v1=` per valid secret; accept the request if any matches.
-                 *     Reject a `t` more than 120 s from your clock, compare in constant time, and
-                 *     de-duplicate on the event `id`.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
+                 * @example t=1778750467,v1=83ad921954198af53deb922fe61c924b67ad95f2e501265e558687aa377b4d7c
                  */
-                "Anchor-Signature": components["parameters"]["AnchorSignatureHeader"];
+                "Anchor-Signature": components["schemas"]["AnchorSignature"];
             };
             path?: never;
             cookie?: never;
@@ -2794,23 +2740,22 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
-                /** @description The event type, the same as `type` in the body; route on it without parsing the body. */
-                "Anchor-Event": components["parameters"]["AnchorEventHeader"];
+                /**
+                 * @description The event type, the same as `type` in the body; route on it without parsing the body.
+                 * @example task.failed
+                 */
+                "Anchor-Event": "task.failed";
                 /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
                 "Anchor-Delivery-Id": components["parameters"]["AnchorDeliveryIdHeader"];
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`. `v1` is the lowercase hex HMAC-SHA256 of
-                 *     `"v0:" + t + ":" + raw_body`, keyed with the UTF-8 bytes of the webhook's
-                 *     secret exactly as returned. While a rotated-out secret is still valid the
-                 *     header carries one `v1=` per valid secret; accept the request if any matches.
-                 *     Reject a `t` more than 120 s from your clock, compare in constant time, and
-                 *     de-duplicate on the event `id`.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
+                 * @example t=1778750467,v1=274e9cf9a86e804e6ea91d5ccbb0ed23745f77dce281386b43f9788205168e9a
                  */
-                "Anchor-Signature": components["parameters"]["AnchorSignatureHeader"];
+                "Anchor-Signature": components["schemas"]["AnchorSignature"];
             };
             path?: never;
             cookie?: never;
@@ -2830,23 +2775,22 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
-                /** @description The event type, the same as `type` in the body; route on it without parsing the body. */
-                "Anchor-Event": components["parameters"]["AnchorEventHeader"];
+                /**
+                 * @description The event type, the same as `type` in the body; route on it without parsing the body.
+                 * @example task.cancelled
+                 */
+                "Anchor-Event": "task.cancelled";
                 /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
                 "Anchor-Delivery-Id": components["parameters"]["AnchorDeliveryIdHeader"];
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`. `v1` is the lowercase hex HMAC-SHA256 of
-                 *     `"v0:" + t + ":" + raw_body`, keyed with the UTF-8 bytes of the webhook's
-                 *     secret exactly as returned. While a rotated-out secret is still valid the
-                 *     header carries one `v1=` per valid secret; accept the request if any matches.
-                 *     Reject a `t` more than 120 s from your clock, compare in constant time, and
-                 *     de-duplicate on the event `id`.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
+                 * @example t=1778750467,v1=1675c063f65f2dd715c504c98563f6868610c47e29da52256293c5f1e6a8df10
                  */
-                "Anchor-Signature": components["parameters"]["AnchorSignatureHeader"];
+                "Anchor-Signature": components["schemas"]["AnchorSignature"];
             };
             path?: never;
             cookie?: never;
@@ -2866,23 +2810,22 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
-                /** @description The event type, the same as `type` in the body; route on it without parsing the body. */
-                "Anchor-Event": components["parameters"]["AnchorEventHeader"];
+                /**
+                 * @description The event type, the same as `type` in the body; route on it without parsing the body.
+                 * @example task.healed
+                 */
+                "Anchor-Event": "task.healed";
                 /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
                 "Anchor-Delivery-Id": components["parameters"]["AnchorDeliveryIdHeader"];
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`. `v1` is the lowercase hex HMAC-SHA256 of
-                 *     `"v0:" + t + ":" + raw_body`, keyed with the UTF-8 bytes of the webhook's
-                 *     secret exactly as returned. While a rotated-out secret is still valid the
-                 *     header carries one `v1=` per valid secret; accept the request if any matches.
-                 *     Reject a `t` more than 120 s from your clock, compare in constant time, and
-                 *     de-duplicate on the event `id`.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
+                 * @example t=1778750467,v1=b341700f198ed5078e8979780d6f09daeda28c15ba5f87830a436deb003bff64
                  */
-                "Anchor-Signature": components["parameters"]["AnchorSignatureHeader"];
+                "Anchor-Signature": components["schemas"]["AnchorSignature"];
             };
             path?: never;
             cookie?: never;
@@ -2902,23 +2845,22 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
-                /** @description The event type, the same as `type` in the body; route on it without parsing the body. */
-                "Anchor-Event": components["parameters"]["AnchorEventHeader"];
+                /**
+                 * @description The event type, the same as `type` in the body; route on it without parsing the body.
+                 * @example session.completed
+                 */
+                "Anchor-Event": "session.completed";
                 /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
                 "Anchor-Delivery-Id": components["parameters"]["AnchorDeliveryIdHeader"];
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`. `v1` is the lowercase hex HMAC-SHA256 of
-                 *     `"v0:" + t + ":" + raw_body`, keyed with the UTF-8 bytes of the webhook's
-                 *     secret exactly as returned. While a rotated-out secret is still valid the
-                 *     header carries one `v1=` per valid secret; accept the request if any matches.
-                 *     Reject a `t` more than 120 s from your clock, compare in constant time, and
-                 *     de-duplicate on the event `id`.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
+                 * @example t=1778750467,v1=93678c7a81febf6a4249b6f7d07c94456fefb822f412bf64f448944a39c4073b
                  */
-                "Anchor-Signature": components["parameters"]["AnchorSignatureHeader"];
+                "Anchor-Signature": components["schemas"]["AnchorSignature"];
             };
             path?: never;
             cookie?: never;
@@ -2938,23 +2880,22 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
-                /** @description The event type, the same as `type` in the body; route on it without parsing the body. */
-                "Anchor-Event": components["parameters"]["AnchorEventHeader"];
+                /**
+                 * @description The event type, the same as `type` in the body; route on it without parsing the body.
+                 * @example session.failed
+                 */
+                "Anchor-Event": "session.failed";
                 /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
                 "Anchor-Delivery-Id": components["parameters"]["AnchorDeliveryIdHeader"];
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`. `v1` is the lowercase hex HMAC-SHA256 of
-                 *     `"v0:" + t + ":" + raw_body`, keyed with the UTF-8 bytes of the webhook's
-                 *     secret exactly as returned. While a rotated-out secret is still valid the
-                 *     header carries one `v1=` per valid secret; accept the request if any matches.
-                 *     Reject a `t` more than 120 s from your clock, compare in constant time, and
-                 *     de-duplicate on the event `id`.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
+                 * @example t=1778750467,v1=6134e37c6084433c2cf136fdacbd9ee4ea042128c3c2acf56ce23fc4e410944e
                  */
-                "Anchor-Signature": components["parameters"]["AnchorSignatureHeader"];
+                "Anchor-Signature": components["schemas"]["AnchorSignature"];
             };
             path?: never;
             cookie?: never;
@@ -2974,23 +2915,22 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
-                /** @description The event type, the same as `type` in the body; route on it without parsing the body. */
-                "Anchor-Event": components["parameters"]["AnchorEventHeader"];
+                /**
+                 * @description The event type, the same as `type` in the body; route on it without parsing the body.
+                 * @example session.recording.ready
+                 */
+                "Anchor-Event": "session.recording.ready";
                 /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
                 "Anchor-Delivery-Id": components["parameters"]["AnchorDeliveryIdHeader"];
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`. `v1` is the lowercase hex HMAC-SHA256 of
-                 *     `"v0:" + t + ":" + raw_body`, keyed with the UTF-8 bytes of the webhook's
-                 *     secret exactly as returned. While a rotated-out secret is still valid the
-                 *     header carries one `v1=` per valid secret; accept the request if any matches.
-                 *     Reject a `t` more than 120 s from your clock, compare in constant time, and
-                 *     de-duplicate on the event `id`.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
+                 * @example t=1778750467,v1=51214d59814cad54ebaa34e5510f460a2d49f07c40f6818a25de72b5575393fa
                  */
-                "Anchor-Signature": components["parameters"]["AnchorSignatureHeader"];
+                "Anchor-Signature": components["schemas"]["AnchorSignature"];
             };
             path?: never;
             cookie?: never;
@@ -3010,23 +2950,22 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
-                /** @description The event type, the same as `type` in the body; route on it without parsing the body. */
-                "Anchor-Event": components["parameters"]["AnchorEventHeader"];
+                /**
+                 * @description The event type, the same as `type` in the body; route on it without parsing the body.
+                 * @example batch.completed
+                 */
+                "Anchor-Event": "batch.completed";
                 /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
                 "Anchor-Delivery-Id": components["parameters"]["AnchorDeliveryIdHeader"];
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`. `v1` is the lowercase hex HMAC-SHA256 of
-                 *     `"v0:" + t + ":" + raw_body`, keyed with the UTF-8 bytes of the webhook's
-                 *     secret exactly as returned. While a rotated-out secret is still valid the
-                 *     header carries one `v1=` per valid secret; accept the request if any matches.
-                 *     Reject a `t` more than 120 s from your clock, compare in constant time, and
-                 *     de-duplicate on the event `id`.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
+                 * @example t=1778750467,v1=579130f3e9d2060f3892670daf7cea18390d30d961795de9c034f7cd598b4d47
                  */
-                "Anchor-Signature": components["parameters"]["AnchorSignatureHeader"];
+                "Anchor-Signature": components["schemas"]["AnchorSignature"];
             };
             path?: never;
             cookie?: never;
@@ -3046,23 +2985,22 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
-                /** @description The event type, the same as `type` in the body; route on it without parsing the body. */
-                "Anchor-Event": components["parameters"]["AnchorEventHeader"];
+                /**
+                 * @description The event type, the same as `type` in the body; route on it without parsing the body.
+                 * @example batch.failed
+                 */
+                "Anchor-Event": "batch.failed";
                 /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
                 "Anchor-Delivery-Id": components["parameters"]["AnchorDeliveryIdHeader"];
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`. `v1` is the lowercase hex HMAC-SHA256 of
-                 *     `"v0:" + t + ":" + raw_body`, keyed with the UTF-8 bytes of the webhook's
-                 *     secret exactly as returned. While a rotated-out secret is still valid the
-                 *     header carries one `v1=` per valid secret; accept the request if any matches.
-                 *     Reject a `t` more than 120 s from your clock, compare in constant time, and
-                 *     de-duplicate on the event `id`.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
+                 * @example t=1778750467,v1=13058c37f0764e071a648520fe42884437b4b1fbdd1d7e33200247fbf86ca98b
                  */
-                "Anchor-Signature": components["parameters"]["AnchorSignatureHeader"];
+                "Anchor-Signature": components["schemas"]["AnchorSignature"];
             };
             path?: never;
             cookie?: never;
@@ -3082,23 +3020,22 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
-                /** @description The event type, the same as `type` in the body; route on it without parsing the body. */
-                "Anchor-Event": components["parameters"]["AnchorEventHeader"];
+                /**
+                 * @description The event type, the same as `type` in the body; route on it without parsing the body.
+                 * @example intervention.requested
+                 */
+                "Anchor-Event": "intervention.requested";
                 /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
                 "Anchor-Delivery-Id": components["parameters"]["AnchorDeliveryIdHeader"];
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`. `v1` is the lowercase hex HMAC-SHA256 of
-                 *     `"v0:" + t + ":" + raw_body`, keyed with the UTF-8 bytes of the webhook's
-                 *     secret exactly as returned. While a rotated-out secret is still valid the
-                 *     header carries one `v1=` per valid secret; accept the request if any matches.
-                 *     Reject a `t` more than 120 s from your clock, compare in constant time, and
-                 *     de-duplicate on the event `id`.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
+                 * @example t=1778750467,v1=b84c9cf9c5fa616e4e4d021ccef8448579fe5bd5532a2be03109addeb0ae24a0
                  */
-                "Anchor-Signature": components["parameters"]["AnchorSignatureHeader"];
+                "Anchor-Signature": components["schemas"]["AnchorSignature"];
             };
             path?: never;
             cookie?: never;
@@ -3118,23 +3055,22 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
-                /** @description The event type, the same as `type` in the body; route on it without parsing the body. */
-                "Anchor-Event": components["parameters"]["AnchorEventHeader"];
+                /**
+                 * @description The event type, the same as `type` in the body; route on it without parsing the body.
+                 * @example intervention.resolved
+                 */
+                "Anchor-Event": "intervention.resolved";
                 /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
                 "Anchor-Delivery-Id": components["parameters"]["AnchorDeliveryIdHeader"];
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`. `v1` is the lowercase hex HMAC-SHA256 of
-                 *     `"v0:" + t + ":" + raw_body`, keyed with the UTF-8 bytes of the webhook's
-                 *     secret exactly as returned. While a rotated-out secret is still valid the
-                 *     header carries one `v1=` per valid secret; accept the request if any matches.
-                 *     Reject a `t` more than 120 s from your clock, compare in constant time, and
-                 *     de-duplicate on the event `id`.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
+                 * @example t=1778750467,v1=94d98a2e0383e11be2f9899af54e0552eb7e45c9e14fe642b96ee4c970895586
                  */
-                "Anchor-Signature": components["parameters"]["AnchorSignatureHeader"];
+                "Anchor-Signature": components["schemas"]["AnchorSignature"];
             };
             path?: never;
             cookie?: never;
@@ -3154,23 +3090,22 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
-                /** @description The event type, the same as `type` in the body; route on it without parsing the body. */
-                "Anchor-Event": components["parameters"]["AnchorEventHeader"];
+                /**
+                 * @description The event type, the same as `type` in the body; route on it without parsing the body.
+                 * @example identity.authenticated
+                 */
+                "Anchor-Event": "identity.authenticated";
                 /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
                 "Anchor-Delivery-Id": components["parameters"]["AnchorDeliveryIdHeader"];
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`. `v1` is the lowercase hex HMAC-SHA256 of
-                 *     `"v0:" + t + ":" + raw_body`, keyed with the UTF-8 bytes of the webhook's
-                 *     secret exactly as returned. While a rotated-out secret is still valid the
-                 *     header carries one `v1=` per valid secret; accept the request if any matches.
-                 *     Reject a `t` more than 120 s from your clock, compare in constant time, and
-                 *     de-duplicate on the event `id`.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
+                 * @example t=1778750467,v1=fef190ea8c8aa719e586d54f5669a70368e18dd2ed6df1a9073f86b304d52221
                  */
-                "Anchor-Signature": components["parameters"]["AnchorSignatureHeader"];
+                "Anchor-Signature": components["schemas"]["AnchorSignature"];
             };
             path?: never;
             cookie?: never;
@@ -3190,23 +3125,22 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Identifies Anchor's webhook dispatcher. */
+                /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
                 "User-Agent": components["parameters"]["UserAgentHeader"];
-                /** @description The event type, the same as `type` in the body; route on it without parsing the body. */
-                "Anchor-Event": components["parameters"]["AnchorEventHeader"];
+                /**
+                 * @description The event type, the same as `type` in the body; route on it without parsing the body.
+                 * @example identity.authentication_failed
+                 */
+                "Anchor-Event": "identity.authentication_failed";
                 /** @description The delivery, the same on every attempt of it. Look it up with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`. */
                 "Anchor-Delivery-Id": components["parameters"]["AnchorDeliveryIdHeader"];
                 /** @description Unix time in seconds when this attempt was signed; the same value as `t=` in `Anchor-Signature`. Each attempt gets a fresh timestamp. */
                 "Anchor-Timestamp": components["parameters"]["AnchorTimestampHeader"];
                 /**
-                 * @description `t=<unix seconds>,v1=<hex>`. `v1` is the lowercase hex HMAC-SHA256 of
-                 *     `"v0:" + t + ":" + raw_body`, keyed with the UTF-8 bytes of the webhook's
-                 *     secret exactly as returned. While a rotated-out secret is still valid the
-                 *     header carries one `v1=` per valid secret; accept the request if any matches.
-                 *     Reject a `t` more than 120 s from your clock, compare in constant time, and
-                 *     de-duplicate on the event `id`.
+                 * @description `t=<unix seconds>,v1=<hex>`, one `v1=` per valid secret. Verify it on the raw body before trusting the delivery: see [Verifying signatures](#/verifying-signatures).
+                 * @example t=1778750467,v1=c96492ba0b9ad7831bec1782fe2acc79e9ef84a801b6195f7f682208b14f507c
                  */
-                "Anchor-Signature": components["parameters"]["AnchorSignatureHeader"];
+                "Anchor-Signature": components["schemas"]["AnchorSignature"];
             };
             path?: never;
             cookie?: never;

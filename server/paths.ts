@@ -8,5 +8,6 @@ import { fileURLToPath } from 'node:url';
 const here = new URL('.', import.meta.url);
 const dist = here.pathname.endsWith('/dist/server/') ? new URL('../', here) : new URL('../dist/', here);
 
-export const DOCS_FILE = fileURLToPath(new URL('docs/index.html', dist));
+/** The docs page `npm run docs` builds for the reference server: its code samples call the local server, not production. */
+export const DOCS_FILE = fileURLToPath(new URL('docs/local.html', dist));
 export const DASHBOARD_DIR = fileURLToPath(new URL('dashboard-app/', dist));

@@ -6,7 +6,12 @@ export type Problem = components['schemas']['Problem'];
 export type ValidationIssue = components['schemas']['ValidationIssue'];
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-const TYPE_BASE = 'https://docs.anchorbrowser.io/webhooks/errors#';
+/**
+ * A problem's `type` is the link to its code's entry in the docs: the published page, then
+ * the Redoc route of the entry (`### <code>` under `# Errors {% #errors %}` in
+ * openapi/info-description.md). The same `#/errors/<code>` works on the reference server's /docs.
+ */
+export const TYPE_BASE = 'https://docs.anchorbrowser.io/webhooks#/errors/';
 
 /** A failure a handler means to report: thrown (or passed to next) and rendered as problem+json. */
 export class ProblemError extends Error {

@@ -113,6 +113,130 @@ function OpenEnumShape() {
   };
 }
 
+const SENTENCE_CASE = /^[A-Z][a-z0-9]*( [a-z0-9][a-z0-9-]*)*$/;
+
+/**
+ * API operations have sentence-case summaries ("Create webhook"); a webhook's summary is
+ * its event name ("task.completed"), which is what readers search the sidebar for.
+ */
+function OperationSummary() {
+  let webhook = '';
+  return {
+    Paths: {
+      Operation: {
+        enter(operation, ctx) {
+          if (typeof operation.summary === 'string' && SENTENCE_CASE.test(operation.summary)) return;
+          ctx.report({ message: 'Operation summaries are in sentence case, with no trailing period.', location: ctx.location.child(['summary']) });
+        },
+      },
+    },
+    WebhooksMap: {
+      PathItem: {
+        enter(_item, ctx) {
+          webhook = String(ctx.key);
+        },
+        Operation: {
+          enter(operation, ctx) {
+            if (operation.summary === webhook) return;
+            ctx.report({ message: `A webhook's summary is its event name: \`${webhook}\`.`, location: ctx.location.child(['summary']) });
+          },
+        },
+      },
+    },
+  };
+}
+
+/** Lines that start a Markdown block of their own: a line break before one is not a wrap. */
+const BLOCK_START = /^\s*([-*+] |\d+[.)] |\||#{1,6} |>|```|~~~|\{%)/;
+
+/**
+ * Line numbers (1-based) where a paragraph or list item of `text` continues on the next
+ * line. Redoc's search joins such lines without a space ("subscribedto"), so prose is
+ * written one paragraph per line: a folded block (`>`) in YAML, or long lines in Markdown.
+ */
+export function hardWrappedLines(text) {
+  const lines = text.split('\n');
+  const found = [];
+  let fenced = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (/^\s*(```|~~~)/.test(line)) {
+      fenced = !fenced;
+      continue;
+    }
+    const next = lines[i + 1];
+    if (fenced || next === undefined || line.trim() === '' || next.trim() === '') continue;
+    if (/^\s*(\||\{%|#{1,6} )/.test(line) || /( {2}|\\)$/.test(line) || BLOCK_START.test(next)) continue;
+    found.push(i + 1);
+  }
+  return found;
+}
+
+/** No hard-wrapped prose in any description or summary, wherever it comes from (YAML or a .md file). */
+function NoHardWrappedText() {
+  return {
+    any: {
+      enter(node, ctx) {
+        if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+        for (const key of ['description', 'summary']) {
+          const value = node[key];
+          const isRef = value && typeof value === 'object' && typeof value.$ref === 'string';
+          const resolved = isRef ? ctx.resolve(value) : { node: value, location: ctx.location.child([key]) };
+          if (typeof resolved.node !== 'string') continue;
+          const wrapped = hardWrappedLines(resolved.node);
+          if (wrapped.length === 0) continue;
+          ctx.report({
+            message: `\`${key}\` is hard-wrapped (line ${wrapped.join(', ')}): search snippets glue the words across the break. Write each paragraph and list item on one line (a folded \`>\` block in YAML).`,
+            location: resolved.location ?? ctx.location.child([key]),
+          });
+        }
+      },
+    },
+  };
+}
+
+const COMPONENT_TYPES = ['Schema', 'Parameter', 'Response', 'Example', 'RequestBody', 'Header'];
+
+/**
+ * Redocly's no-unused-components, except for a deprecated alias: a schema marked
+ * `deprecated` that is only `allOf: [{ $ref }]` to its new name. Nothing refers to it on
+ * purpose; it stays so that code generated from an earlier release keeps compiling.
+ * Run on a bundle: only there do `$ref`s name components.
+ */
+function NoUnusedComponents() {
+  const components = new Map();
+  const register = (kind) => ({
+    enter(node, ctx) {
+      const pointer = ctx.location.absolutePointer;
+      const alias = kind === 'Schema' && node.deprecated === true && Array.isArray(node.allOf) && node.allOf.length === 1 && node.allOf[0].$ref;
+      components.set(pointer, { used: components.get(pointer)?.used ?? false, alias: Boolean(alias), name: String(ctx.key), location: ctx.location });
+    },
+  });
+  return {
+    ref(ref, { type, resolve }) {
+      if (!COMPONENT_TYPES.includes(type.name)) return;
+      const target = resolve(ref).location;
+      if (!target) return;
+      const entry = components.get(target.absolutePointer);
+      components.set(target.absolutePointer, { ...entry, used: true });
+    },
+    NamedSchemas: { Schema: register('Schema') },
+    NamedParameters: { Parameter: register('Parameter') },
+    NamedResponses: { Response: register('Response') },
+    NamedExamples: { Example: register('Example') },
+    NamedRequestBodies: { RequestBody: register('RequestBody') },
+    NamedHeaders: { Header: register('Header') },
+    Root: {
+      leave(_root, { report }) {
+        for (const entry of components.values()) {
+          if (!entry.location || entry.used || entry.alias) continue;
+          report({ message: `Component: "${entry.name}" is never used.`, location: entry.location.key() });
+        }
+      },
+    },
+  };
+}
+
 export default function anchorRules() {
   return {
     id: 'anchor',
@@ -123,6 +247,9 @@ export default function anchorRules() {
         'problem-details-4xx': ProblemDetails4xx,
         'no-null-in-enum': NoNullInEnum,
         'open-enum-shape': OpenEnumShape,
+        'operation-summary': OperationSummary,
+        'no-hard-wrapped-text': NoHardWrappedText,
+        'no-unused-components': NoUnusedComponents,
       },
     },
   };

@@ -22,7 +22,9 @@ function target(doc, schema) {
  * - `oneOf`/`anyOf: [X, {type: 'null'}]` (nullability on a property) becomes X's keywords with
  *   `nullable: true` when X is a scalar, else `allOf: [X]` with `nullable: true` and X's `type`
  *   (3.0 ignores `nullable` without `type`);
- * - siblings of `$ref` go (3.0 ignores them; the referenced schema carries its own description).
+ * - siblings of `$ref` go (3.0 ignores them; the referenced schema carries its own description);
+ * - `contentMediaType`/`contentSchema` (JSON Schema 2020-12, what a string holds) go: 3.0 has no
+ *   such keywords. A delivery `payload` stays a string; `WebhookEvent` stays in components.
  */
 function fixSchemas(doc, node) {
   if (!node || typeof node !== 'object') return;
@@ -47,6 +49,10 @@ function fixSchemas(doc, node) {
   if (typeof node.$ref === 'string') {
     for (const key of Object.keys(node)) if (key !== '$ref') delete node[key];
     return;
+  }
+  if ('contentSchema' in node && typeof node.type === 'string') {
+    delete node.contentSchema;
+    delete node.contentMediaType;
   }
   for (const [key, child] of Object.entries(node)) {
     if (key !== 'example' && key !== 'examples') fixSchemas(doc, child);

@@ -1,9 +1,12 @@
 // `redocly lint` exits 0 on warnings; this project allows none, so fail on any.
 // Redocly's Node 20 end-of-life banner is boxed and is not a lint finding.
-// Two runs: the OpenAPI descriptions (redocly.yaml: the sources and the generated 3.0 companion), then the Arazzo workflows in
-// openapi/arazzo/ with their own config (redocly.yaml's OpenAPI rules would be "unused" there).
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+// Three runs: the OpenAPI descriptions (redocly.yaml: the sources and the generated 3.0
+// companion); their 3.1 bundles, because only there do `$ref`s name components, so only there
+// can `no-unused-components` see an unused one; then the Arazzo workflows in openapi/arazzo/
+// with their own config (redocly.yaml's OpenAPI rules would be "unused" there).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,4 +37,19 @@ function lint(args) {
 }
 
 lint(['full', 'public', 'public-3.0']);
+const bundles = mkdtempSync(join(tmpdir(), 'anchor-lint-'));
+try {
+  const files = ['full', 'public'].map((api) => {
+    const file = join(bundles, `${api}.json`);
+    execFileSync(join(root, 'node_modules/.bin/redocly'), ['bundle', api, '--output', file, '--ext', 'json'], {
+      cwd: root,
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    return file;
+  });
+  lint(files);
+} finally {
+  rmSync(bundles, { recursive: true, force: true });
+}
 if (workflows.length > 0) lint([...workflows, '--config', 'openapi/arazzo.redocly.yaml']);

@@ -81,7 +81,7 @@ describe('problem answers', () => {
     const issues = [{ location: 'body', path: '/url', message: 'must match format "uri"' }];
     const { anchor } = await setup([
       json(200, WEBHOOK),
-      json(400, { type: 'https://docs.anchorbrowser.io/webhooks/errors#validation_failed', title: 'Validation failed', status: 400, detail: 'bad url', code: 'validation_failed', errors: issues }),
+      json(400, { type: 'https://docs.anchorbrowser.io/webhooks#/errors/validation_failed', title: 'Validation failed', status: 400, detail: 'bad url', code: 'validation_failed', errors: issues }),
     ]);
     const webhook = await throwOnError(anchor.GET('/v1/webhooks/{webhook_id}', { params: { path } }));
     expect(webhook.url).toBe(WEBHOOK.url);

@@ -67,7 +67,9 @@ describe('TypeScript examples users copy', () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## The TypeScript client'), readme.indexOf('## Local development: `anchor-webhooks listen`'));
   const readmeBlocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
-  const docsBlocks = [...readFileSync(join(root, 'openapi/info-description.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const docsBlocks = ['openapi/info-description.md', 'openapi/guides/verifying-signatures.md', 'openapi/guides/event-payloads.md'].flatMap((file) =>
+    [...readFileSync(join(root, file), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!),
+  );
 
   it("the docs' code samples and TypeScript blocks, and the README's examples, compile against `anchor-webhooks/client`", () => {
     expect(samples.length).toBeGreaterThanOrEqual(10);

@@ -17,7 +17,7 @@ type Finding = { kind: string; pointer: string };
  * (InlineResponse200, CreateWebhookRequestSubscribedEventsEnum…): inline objects
  * with properties and inline enums. Component schemas and $refs are named.
  * A string `const` is allowed only as the discriminator of a oneOf member, where
- * generators use the mapping, and in header parameters and response headers.
+ * generators use the mapping, and in header parameters (a webhook's included) and response headers.
  */
 function anonymousSchemas(doc: OpenApiDocument): Finding[] {
   const discriminators = new Set<string>();
@@ -34,7 +34,9 @@ function anonymousSchemas(doc: OpenApiDocument): Finding[] {
       if (node.properties) findings.push({ kind: 'inline object', pointer });
       if (typeof node.const === 'string') {
         const [, , , schemaName, , property] = pointer.split('/');
-        const allowed = discriminators.has(`${schemaName}.${property}`) || /^\/components\/(parameters|headers)\//.test(pointer);
+        // A webhook's own header parameters: each event's Anchor-Event is that event's type.
+        const headerParameter = /^\/components\/(parameters|headers)\//.test(pointer) || /^\/webhooks\/[^/]+\/post\/parameters\/\d+\/schema$/.test(pointer);
+        const allowed = discriminators.has(`${schemaName}.${property}`) || headerParameter;
         if (!allowed) findings.push({ kind: 'inline const', pointer });
       }
     }

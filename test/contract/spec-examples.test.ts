@@ -36,7 +36,7 @@ describe.each(['full', 'public'] as const)('examples in the %s bundle', (which) 
   it('are numerous enough that this test means something', () => {
     // Schema properties, media types (incl. all 13 webhook payloads) and parameters.
     expect(examples.length).toBeGreaterThan(150);
-    expect(examples.filter((e) => e.where.startsWith('/webhooks/'))).toHaveLength(13);
+    expect(examples.filter((e) => e.where.startsWith('/webhooks/') && e.where.includes('/requestBody/'))).toHaveLength(13);
   });
 
   it('each validate against their schema', () => {
@@ -44,6 +44,21 @@ describe.each(['full', 'public'] as const)('examples in the %s bundle', (which) 
       const validate = validator.at(example.schemaPointer);
       return validate(example.value) ? [] : [`${example.where}: ${validator.errorsText(validate)}`];
     });
+    expect(failures).toEqual([]);
+  });
+
+  it('of a delivery payload (JSON in a string) each validate as the WebhookEvent its contentSchema names', () => {
+    const payloadPointer = '/components/schemas/DeliveryBodyAndAttempts/properties/payload';
+    expect(schemaAt(doc, payloadPointer)).toMatchObject({ contentMediaType: 'application/json', contentSchema: { anyOf: expect.arrayContaining([{ $ref: '#/components/schemas/WebhookEvent' }]) } });
+    // The examples are of known types, so they must be the stricter member, not just an envelope.
+    const validate = validator.schema('WebhookEvent');
+    const payloads = examples.flatMap((example) => {
+      if (example.schemaPointer === payloadPointer) return [{ where: example.where, payload: example.value }];
+      const value = example.value as { payload?: unknown; attempts?: unknown } | null;
+      return value && typeof value === 'object' && typeof value.payload === 'string' && Array.isArray(value.attempts) ? [{ where: `${example.where}/payload`, payload: value.payload }] : [];
+    });
+    expect(payloads.length).toBeGreaterThanOrEqual(2); // the payload's own example and the delivery detail's
+    const failures = payloads.filter(({ payload }) => !validate(JSON.parse(String(payload)))).map(({ where }) => `${where}: ${validator.errorsText(validate)}`);
     expect(failures).toEqual([]);
   });
 });
@@ -65,6 +80,14 @@ describe('WebhookEventEnvelope', () => {
     expect(envelope(noData)).toBe(false);
   });
 });
+
+/** The schema object at a JSON pointer of the bundle, following one `$ref` hop at the end. */
+function schemaAt(doc: unknown, pointer: string): Record<string, any> | undefined {
+  let node: any = doc;
+  for (const segment of pointer.split('/').slice(1)) node = node?.[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+  if (typeof node?.$ref === 'string' && node.$ref.startsWith('#/')) return schemaAt(doc, node.$ref.slice(1));
+  return node;
+}
 
 describe('the example validator', () => {
   const validator = createBundleValidator(loadBundle('full'));

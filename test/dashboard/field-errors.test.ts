@@ -5,7 +5,7 @@ import { fieldErrorsOf } from '../../dashboard/src/field-errors.js';
 const FIELDS = ['url', 'description', 'subscribed_events'] as const;
 
 function apiError(problem: Omit<Problem, 'type' | 'title'>): AnchorApiError {
-  const full: Problem = { type: `https://docs.anchorbrowser.io/webhooks/errors#${problem.code}`, title: problem.code, ...problem };
+  const full: Problem = { type: `https://docs.anchorbrowser.io/webhooks#/errors/${problem.code}`, title: problem.code, ...problem };
   return new AnchorApiError({ status: full.status, code: full.code, detail: full.detail, problem: full });
 }
 

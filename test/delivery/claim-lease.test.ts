@@ -143,6 +143,30 @@ describe('claimDue', () => {
   });
 });
 
+describe('disable, then re-enable (as the docs state it: "Disabling, re-enabling and deleting")', () => {
+  it('a retry falling due while disabled is cancelled for good; one falling due after re-enabling goes ahead', () => {
+    const t = setup([0, 1_000]);
+    const early = t.addWebhook();
+    const late = t.addWebhook();
+    t.publish();
+    const first = t.claim();
+    for (const c of first) t.fail(c, t.clock.now() + 1_000);
+    const deliveryOf = (webhook: string) => first.find((c) => c.webhookId === webhook)!.deliveryId;
+    t.setWebhook(early, { enabled: false });
+    t.setWebhook(late, { enabled: false });
+    expect(t.store.get(late, deliveryOf(late))).toMatchObject({ status: 'failed', next_attempt_at: t.clock.now() + 1_000 });
+
+    t.setWebhook(early, { enabled: true }); // back before its retry is due
+    t.clock.advance(1_000);
+    expect(t.store.cancelInactive(t.clock.now())).toBe(1); // the worker runs this on every pass
+    t.setWebhook(late, { enabled: true }); // back after its retry was cancelled
+
+    expect(t.claim().map((c) => [c.webhookId, c.deliveryId, c.attemptNumber])).toEqual([[early, deliveryOf(early), 2]]);
+    expect(t.store.get(late, deliveryOf(late))).toMatchObject({ status: 'dead', next_attempt_at: null, attempt_count: 1 });
+    expect(t.publish().deliveryIds).toHaveLength(2); // both get new events again
+  });
+});
+
 describe('leases', () => {
   it('a claim outliving its lease is reclaimed and retried with the same attempt number', () => {
     const t = setup();

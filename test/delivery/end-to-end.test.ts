@@ -9,11 +9,11 @@ import { startReceiver, type Receiver } from './support/receiver.js';
 const bundle = loadBundle('full');
 const ajv = createBundleValidator(bundle);
 const eventTypes = Object.keys(bundle.webhooks) as Array<'task.completed'>;
-/** The headers each delivery documents, from the `webhooks` entries' parameters. */
+/** The headers each delivery documents, from the `webhooks` entries' parameters (shared by $ref, or the event's own). */
 const documentedHeaders = (type: string): Array<{ name: string; pointer: string }> =>
-  (bundle.webhooks[type]!.post.parameters as Array<{ $ref: string }>).map(({ $ref }) => {
-    const pointer = $ref.slice(1);
-    const name = pointer.split('/').slice(1).reduce<any>((node, key) => node[key], bundle).name as string;
+  (bundle.webhooks[type]!.post.parameters as Array<{ $ref?: string; name?: string }>).map((parameter, i) => {
+    const pointer = parameter.$ref ? parameter.$ref.slice(1) : `/webhooks/${pointerSegment(type)}/post/parameters/${i}`;
+    const name = pointer.split('/').slice(1).reduce<any>((node, key) => node[key.replace(/~1/g, '/').replace(/~0/g, '~')], bundle).name as string;
     return { name, pointer: `${pointer}/schema` };
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { contractViolations, pathTemplateOf } from '../support/contract.js';
 
 const problem = (status: number, code: string) =>
-  JSON.stringify({ type: `https://docs.anchorbrowser.io/webhooks/errors#${code}`, title: 'T', status, detail: 'd', code });
+  JSON.stringify({ type: `https://docs.anchorbrowser.io/webhooks#/errors/${code}`, title: 'T', status, detail: 'd', code });
 const json = 'application/json; charset=utf-8';
 const problemJson = 'application/problem+json; charset=utf-8';
 const facts = (over: Partial<Parameters<typeof contractViolations>[0]>) => ({

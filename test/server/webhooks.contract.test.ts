@@ -58,7 +58,7 @@ describe('createWebhook', () => {
     });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(error).toMatchObject({ code: 'validation_failed', status: 400, type: 'https://docs.anchorbrowser.io/webhooks/errors#validation_failed' });
+    expect(error).toMatchObject({ code: 'validation_failed', status: 400, type: 'https://docs.anchorbrowser.io/webhooks#/errors/validation_failed' });
     expect(error!.errors).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ location: 'body', path: '/colour' }),

@@ -1,4 +1,4 @@
-curl -X POST "https://api.anchorbrowser.io/v1/webhooks/wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y/test" \
+curl -X POST "https://api.anchorbrowser.io/v1/webhooks/wh_01KRH160449P3Q6R8S2T4V5W7Y/test" \
   -H "anchor-api-key: $ANCHOR_API_KEY" \
   -H "Content-Type: application/json" \
   -d '{ "event_type": "task.completed" }'

@@ -1,4 +1,4 @@
-curl -X PATCH "https://api.anchorbrowser.io/v1/webhooks/wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y" \
+curl -X PATCH "https://api.anchorbrowser.io/v1/webhooks/wh_01KRH160449P3Q6R8S2T4V5W7Y" \
   -H "anchor-api-key: $ANCHOR_API_KEY" \
   -H "Content-Type: application/json" \
   -d '{ "enabled": false, "description": null }'

@@ -5,6 +5,6 @@ import requests
 BASE_URL = "https://api.anchorbrowser.io"
 HEADERS = {"anchor-api-key": os.environ["ANCHOR_API_KEY"]}
 
-response = requests.get(f"{BASE_URL}/v1/webhooks/wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y", headers=HEADERS, timeout=30)
+response = requests.get(f"{BASE_URL}/v1/webhooks/wh_01KRH160449P3Q6R8S2T4V5W7Y", headers=HEADERS, timeout=30)
 response.raise_for_status()
 print(response.json())

@@ -6,7 +6,7 @@ BASE_URL = "https://api.anchorbrowser.io"
 HEADERS = {"anchor-api-key": os.environ["ANCHOR_API_KEY"]}
 
 response = requests.get(
-    f"{BASE_URL}/v1/webhooks/wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y/events",
+    f"{BASE_URL}/v1/webhooks/wh_01KRH160449P3Q6R8S2T4V5W7Y/events",
     headers=HEADERS,
     params={"status": "failed", "limit": 25},
     timeout=30,

@@ -6,7 +6,7 @@ BASE_URL = "https://api.anchorbrowser.io"
 HEADERS = {"anchor-api-key": os.environ["ANCHOR_API_KEY"]}
 
 response = requests.patch(
-    f"{BASE_URL}/v1/webhooks/wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y",
+    f"{BASE_URL}/v1/webhooks/wh_01KRH160449P3Q6R8S2T4V5W7Y",
     headers=HEADERS,
     json={"enabled": False, "description": None},
     timeout=30,

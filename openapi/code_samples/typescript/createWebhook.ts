@@ -1,6 +1,6 @@
 import { createAnchorClient } from 'anchor-webhooks/client';
 
-const anchor = createAnchorClient({ apiKey: process.env.ANCHOR_API_KEY! });
+const anchor = createAnchorClient({ apiKey: process.env.ANCHOR_API_KEY!, baseUrl: 'https://api.anchorbrowser.io' });
 
 const { data, error } = await anchor.POST('/v1/webhooks', {
   params: { header: { 'Idempotency-Key': crypto.randomUUID() } },

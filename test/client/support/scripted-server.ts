@@ -49,6 +49,6 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
 });
 
 export const problem = (status: number, code: string, detail: string, headers: Record<string, string> = {}) =>
-  json(status, { type: `https://docs.anchorbrowser.io/webhooks/errors#${code}`, title: code, status, detail, code }, headers);
+  json(status, { type: `https://docs.anchorbrowser.io/webhooks#/errors/${code}`, title: code, status, detail, code }, headers);
 
 export const dropConnection: ScriptedResponse = { status: 0, drop: true };
