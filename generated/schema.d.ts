@@ -2059,7 +2059,7 @@ export interface components {
         WebhookIdPath: components["schemas"]["WebhookId"];
         /** @description Page size. */
         Limit: number;
-        /** @description How many matching deliveries to skip. */
+        /** @description How many matching deliveries to skip, as decimal digits. At most 2147483647 (2^31 − 1), the largest value a 32-bit integer holds. */
         Offset: number;
         /** @description Only deliveries in this status. */
         DeliveryStatusFilter: components["schemas"]["DeliveryStatus"];
@@ -2437,7 +2437,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description How many matching deliveries to skip. */
+                /** @description How many matching deliveries to skip, as decimal digits. At most 2147483647 (2^31 − 1), the largest value a 32-bit integer holds. */
                 offset?: components["parameters"]["Offset"];
                 /** @description Only deliveries in this status. */
                 status?: components["parameters"]["DeliveryStatusFilter"];

@@ -1,6 +1,8 @@
 // Compares the public bundle with the last released one (openapi/released/) and fails on
-// a breaking change unless info.version has a new major. `--release` records the current
-// public bundle as the released one. `--released F --current F` compare two given files.
+// a breaking change unless info.version has a new major, or the change is one of the
+// deliberate ones listed, with its reason, in openapi/released/accepted-breaking.yaml.
+// `--release` records the current public bundle as the released one. `--released F
+// --current F [--accepted F]` compare two given files.
 //
 // api-smart-diff judges most changes. Enums are judged here instead, by the open-enum rule
 // ("Open enums" in openapi/info-description.md):
@@ -14,10 +16,11 @@
 // part of the contract); `oneOf: [X, {type: 'null'}]` is the same as X with `null` in its
 // `type`; a list of unique enum values has the bound of its enum, judged with the enum; a
 // $ref with a sibling description is its target (api-smart-diff would not follow it).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiCompare } from 'api-smart-diff';
+import { parse as parseYaml } from 'yaml';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const arg = (name, fallback) => {
@@ -26,6 +29,7 @@ const arg = (name, fallback) => {
 };
 const releasedFile = arg('--released', 'openapi/released/openapi.public.json');
 const currentFile = arg('--current', 'generated/openapi.public.json');
+const acceptedFile = arg('--accepted', 'openapi/released/accepted-breaking.yaml');
 
 if (process.argv.includes('--release')) {
   writeFileSync(releasedFile, readFileSync(currentFile));
@@ -179,7 +183,7 @@ const current = withWebhooksAsResponses(comparable(currentDoc));
 const major = (doc) => Number(String(doc.info.version).split('.')[0]);
 
 // The same change shows once per place a schema is used; report each place once.
-const breaking = [...new Map([
+const found = [...new Map([
   ...enumChanges(releasedDoc, currentDoc),
   ...apiCompare(released, current).diffs
     .filter((d) => d.type === 'breaking')
@@ -190,12 +194,27 @@ const breaking = [...new Map([
       const where = d.path.join('.');
       return [where, `${d.description?.trim() || `${d.action} at`} (${where})`];
     }),
-]).values()];
+]).entries()];
 
 const from = released.info.version;
 const to = current.info.version;
+
+// Accepted changes apply to the released version they were judged against only: recording a
+// new release retires them. Each names one exact place (`where`); nothing else is waived.
+const acceptedList = existsSync(acceptedFile) ? ((parseYaml(readFileSync(acceptedFile, 'utf8')) ?? {})[from] ?? []) : [];
+for (const entry of acceptedList) {
+  if (typeof entry?.where !== 'string' || typeof entry?.reason !== 'string' || !entry.reason.trim()) {
+    console.error(`${acceptedFile}: every entry under '${from}' needs a \`where\` and a \`reason\`.`);
+    process.exit(2);
+  }
+}
+const acceptedAt = new Map(acceptedList.map((entry) => [entry.where, entry.reason.trim()]));
+const breaking = found.filter(([where]) => !acceptedAt.has(where)).map(([, text]) => text);
+const accepted = found.filter(([where]) => acceptedAt.has(where));
+for (const [where, text] of accepted) console.log(`Accepted breaking change: ${text}. Why: ${acceptedAt.get(where)}`);
+
 if (breaking.length === 0) {
-  console.log(`No breaking change since the released contract (${from} → ${to}).`);
+  console.log(`No breaking change since the released contract (${from} → ${to})${accepted.length ? `, but the ${accepted.length} accepted above` : ''}.`);
 } else if (major(current) > major(released)) {
   console.log(`${breaking.length} breaking change(s), allowed by the new major version (${from} → ${to}).`);
 } else {

@@ -11,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'anchor-breaking-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `npm run check:breaking`'s script on the released bundle against an edited copy. */
-async function checkBreaking(edit: (doc: any) => void) {
+async function checkBreaking(edit: (doc: any) => void, accepted?: string) {
   const released = loadBundle('public');
   const current = structuredClone(released);
   edit(current);
@@ -19,8 +19,14 @@ async function checkBreaking(edit: (doc: any) => void) {
   const currentFile = join(dir, `current-${Math.random()}.json`);
   writeFileSync(releasedFile, JSON.stringify(released));
   writeFileSync(currentFile, JSON.stringify(current));
+  const acceptedArgs: string[] = [];
+  if (accepted !== undefined) {
+    const acceptedFile = join(dir, `accepted-${Math.random()}.yaml`);
+    writeFileSync(acceptedFile, accepted);
+    acceptedArgs.push('--accepted', acceptedFile);
+  }
   try {
-    const { stdout } = await run('node', ['openapi/scripts/check-breaking.mjs', '--released', releasedFile, '--current', currentFile], { cwd: repoRoot });
+    const { stdout } = await run('node', ['openapi/scripts/check-breaking.mjs', '--released', releasedFile, '--current', currentFile, ...acceptedArgs], { cwd: repoRoot });
     return { code: 0, output: stdout };
   } catch (error: any) {
     return { code: error.code as number, output: `${error.stdout}${error.stderr}` };
@@ -176,6 +182,33 @@ describe('npm run check:breaking: open and closed enums', () => {
     });
     expect(result.code).toBe(0);
     expect(result.output).toMatch(/allowed by the new major version \(1\.0\.0 → 2\.0\.0\)/);
+  });
+
+  describe('openapi/released/accepted-breaking.yaml', () => {
+    const lowerLimit = (doc: any) => {
+      doc.components.parameters.Limit.schema.maximum = 50;
+    };
+    const where = 'paths./v1/webhooks/{webhook_id}/events.get.parameters.0.schema.maximum';
+
+    it('waives exactly the place an entry names, for the released version it names, and prints the reason', async () => {
+      expect((await checkBreaking(lowerLimit, '')).code).toBe(1);
+      const waived = await checkBreaking(lowerLimit, `'1.0.0':\n  - where: ${where}\n    reason: pages of 50 at most\n`);
+      expect(waived.code).toBe(0);
+      expect(waived.output).toMatch(/Accepted breaking change: .*maximum.*limit.*Why: pages of 50 at most/);
+      // Not anything else changed alongside it.
+      const more = await checkBreaking((doc) => (lowerLimit(doc), narrowEnum(doc)), `'1.0.0':\n  - where: ${where}\n    reason: pages of 50 at most\n`);
+      expect(more.code).toBe(1);
+      expect(more.output).toMatch(/subscribed_events|event_type/);
+      expect(more.output.split('Breaking change(s)')[1]).not.toMatch(/parameters\.0\.schema\.maximum/);
+      // An entry judged against another release does not apply to this one.
+      expect((await checkBreaking(lowerLimit, `'0.9.0':\n  - where: ${where}\n    reason: old\n`)).code).toBe(1);
+    });
+
+    it('refuses an entry without a reason', async () => {
+      const result = await checkBreaking(lowerLimit, `'1.0.0':\n  - where: ${where}\n`);
+      expect(result.code).toBe(2);
+      expect(result.output).toMatch(/needs a `where` and a `reason`/);
+    });
   });
 
   it('holds for the committed tree: generated/ is compatible with openapi/released/', async () => {
