@@ -6,6 +6,7 @@ import type { EventCatalog } from './delivery/event-catalog.js';
 import { accessLog } from './http/access-log.js';
 import { jsonBody } from './http/body.js';
 import { notFoundHandler, problemHandler } from './http/problem-handler.js';
+import { strictQueryIntegers } from './http/query.js';
 import { rateLimit } from './http/rate-limit.js';
 import type { Validator } from './http/validator.js';
 import type { DeliveryOperations } from './operations/deliveries.js';
@@ -53,6 +54,7 @@ export function createApp(parts: AppParts): Express {
   const limit = rateLimit({ perSecond: parts.config.rateLimitPerSecond, burst: parts.config.rateLimitBurst, clock: parts.clock });
   if (limit) app.use(limit); // 429
   app.use(jsonBody()); // 415, 413, malformed JSON
+  app.use(strictQueryIntegers()); // 400 for query integers not in decimal digits (1e2, 0x10)
   app.use(validator.after); // request validation (400), then response validation
   webhookRoutes(app, operations.webhooks);
   eventTypesRoutes(app, parts.catalog);

@@ -1,6 +1,7 @@
 import type { components } from '../../generated/schema.js';
 import type { Clock } from '../clock.js';
 import type { RetrySchedule } from '../durations.js';
+import { JSON_DEPTH_LIMIT, tooDeepAt } from '../json-depth.js';
 import type { EventStore, FanOut, NewEvent } from '../storage/events.js';
 import type { IdSource } from '../storage/ids.js';
 import type { DataIssue, EventCatalog, EventData, EventType } from './event-catalog.js';
@@ -64,12 +65,18 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   /** Each type's example, copied, validated and serialised once: it is the same for every publish. */
   type Body = { data: EventData; issues: DataIssue[]; dataJson: string; text: string };
   const examples = new Map<EventType, Body>();
-  const bodyOf = (type: EventType, data: EventData): Body => ({
-    data,
-    issues: catalog.validateData(type, data),
-    dataJson: JSON.stringify(data),
-    text: defaultEventText(type, data),
-  });
+  /** Checked before anything walks `data`: only valid data is serialised or summarised. */
+  const bodyOf = (type: EventType, data: EventData): Body => {
+    const issues = issuesOf(type, data);
+    if (issues.length > 0) return { data, issues, dataJson: '', text: '' };
+    return { data, issues, dataJson: JSON.stringify(data), text: defaultEventText(type, data) };
+  };
+  const issuesOf = (type: EventType, data: EventData): DataIssue[] => {
+    // The envelope wraps `data` in one more level: together they stay within the JSON depth limit.
+    const deep = tooDeepAt(data, JSON_DEPTH_LIMIT - 1);
+    if (deep !== null) return [{ path: `/data${deep}`, message: `is nested more than ${JSON_DEPTH_LIMIT} levels deep in the event (the limit)` }];
+    return catalog.validateData(type, data);
+  };
   const exampleOf = (type: EventType) => {
     let example = examples.get(type);
     if (!example) examples.set(type, (example = bodyOf(type, catalog.exampleData(type))));

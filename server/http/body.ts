@@ -1,4 +1,5 @@
 import express, { type Request, type RequestHandler } from 'express';
+import { JSON_DEPTH_LIMIT, tooDeepAt } from '../json-depth.js';
 import { ProblemError } from '../problem.js';
 
 /** The spec's limit on request bodies ("Request bodies are limited to 64 KiB"). */
@@ -9,7 +10,8 @@ const parseJson = express.json({ limit: BODY_LIMIT_BYTES, type: 'application/jso
 /**
  * Reads the body of operations that declare one, after authentication and before
  * request validation: 415 for anything but application/json, 413 over 64 KiB, 400 for
- * malformed JSON. Bodies sent to operations without a request body are ignored.
+ * malformed JSON and for objects and arrays nested deeper than JSON_DEPTH_LIMIT (before
+ * anything walks the value). Bodies sent to operations without a request body are ignored.
  *
  * The Content-Type header is normalised afterwards: the validator caches a compiled
  * validator per content type, so arbitrary client values must not reach it.
@@ -35,7 +37,15 @@ export function jsonBody(): RequestHandler {
     }
     parseJson(req, res, (err?: unknown) => {
       req.headers['content-type'] = 'application/json';
-      next(err);
+      if (err) return next(err);
+      const deep = tooDeepAt(req.body);
+      if (deep === null) return next();
+      req.body = undefined;
+      next(
+        new ProblemError('validation_failed', `The request is invalid: the body nests objects and arrays more than ${JSON_DEPTH_LIMIT} levels deep; the limit is ${JSON_DEPTH_LIMIT}.`, {
+          errors: [{ location: 'body', path: deep, message: `is nested more than ${JSON_DEPTH_LIMIT} levels deep (the limit)` }],
+        }),
+      );
     });
   };
 }

@@ -12,7 +12,7 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: readonly string[] }> =
   { name: 'routes', paths: ['server/routes/', 'server/http/', 'client/index.ts', 'client/adapters/'] },
   { name: 'operations/delivery', paths: ['server/operations/', 'server/delivery/', 'dashboard/src/'] },
   { name: 'storage, url-policy', paths: ['server/storage/', 'server/url-policy/'] },
-  { name: 'spec, config, clock', paths: ['server/spec.ts', 'server/config.ts', 'server/durations.ts', 'server/clock.ts', 'server/problem.ts', 'server/logger.ts', 'server/paths.ts', 'client/'] },
+  { name: 'spec, config, clock', paths: ['server/spec.ts', 'server/config.ts', 'server/durations.ts', 'server/clock.ts', 'server/problem.ts', 'server/logger.ts', 'server/paths.ts', 'server/json-depth.ts', 'client/'] },
   { name: 'generated', paths: ['generated/'] },
 ];
 

@@ -69,13 +69,16 @@ describe('anchor-webhooks trigger', () => {
       }
     };
     const before = countEvents();
+    // Free-form `output` nested 10,000 deep is valid for the schema, and JSON.stringify overflowed the stack on it.
+    const deepOutput = JSON.stringify({ ...exampleData('task.completed'), output: null }).replace('"output":null', `"output":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`);
     const results = await Promise.all([
       trigger('task.exploded'),
       trigger('task.failed', '--data', '{not json'),
       trigger('task.failed', '--data', JSON.stringify({ task_id: 'nope' })),
       trigger('task.failed', '--project', randomUUID()),
+      trigger('task.completed', '--data', deepOutput),
     ]);
-    const [unknownType, badJson, badData, unknownProject] = results;
+    const [unknownType, badJson, badData, unknownProject, deep] = results;
     expect(unknownType).toMatchObject({ code: 2 });
     expect(unknownType!.stderr).toMatch(/Unknown event type "task.exploded"[\s\S]*task\.completed/);
     expect(badJson).toMatchObject({ code: 2 });
@@ -84,13 +87,17 @@ describe('anchor-webhooks trigger', () => {
     expect(badData!.stderr).toMatch(/does not match the payload schema of task\.failed[\s\S]*\/data\/task_id/);
     expect(unknownProject).toMatchObject({ code: 1 });
     expect(unknownProject!.stderr).toContain('No project');
+    expect(deep).toMatchObject({ code: 2 });
+    expect(deep!.stderr).toMatch(/\/data\/output(\/a){30} is nested more than 32 levels deep in the event \(the limit\)/);
     for (const r of results) expect(r.stdout).toBe('');
     expect(countEvents()).toBe(before);
   });
 });
 
-/** The spec's example data for task.failed. */
-function exampleFailed(): Record<string, unknown> {
-  const examples = loadBundle('full').webhooks['task.failed']!.post.requestBody.content['application/json'].examples;
+const exampleFailed = () => exampleData('task.failed');
+
+/** The spec's example data for an event type. */
+function exampleData(type: string): Record<string, unknown> {
+  const examples = loadBundle('full').webhooks[type]!.post.requestBody.content['application/json'].examples;
   return structuredClone(Object.values<{ value: { data: Record<string, unknown> } }>(examples)[0]!.value.data);
 }

@@ -8,7 +8,11 @@
  *   characters, lone surrogates, bidi overrides, length limits ±1, wrong types, dropped required
  *   fields, `__proto__` / `constructor` keys;
  * - JSON nested up to 20,000 deep, thousands of keys or array items, strings around 64 KiB,
- *   invalid UTF-8, a gzip bomb;
+ *   invalid UTF-8, a gzip bomb; past the nesting limit (32 levels) every body, an event's
+ *   `data` included, is refused with a 400 that names the limit;
+ * - numbers at and past 2^31, 2^53 and 2^63 (and written as `1e2`, `0x10`, `05`, …) in every
+ *   numeric parameter and body field the spec declares: a query integer in plain decimal
+ *   digits within the spec's bounds is served, any other is a 400 naming the parameter;
  * - wrong, odd and duplicated content types and encodings;
  * - duplicated, oversized and numerous headers, NUL and non-ASCII bytes in headers, conflicting
  *   Content-Length / Transfer-Encoding, no Host;
@@ -28,11 +32,13 @@ import { contractViolations, pathTemplateOf } from '../support/contract.js';
 import { loadBundle } from '../support/spec.js';
 import { newWebhook, startTestApp, type TestApp } from '../support/test-app.js';
 import { rawRequest, type RawResponse } from './support/raw-http.js';
-import { arbitraryFor } from './support/schema-arbitrary.js';
+import { arbitraryFor, resolve } from './support/schema-arbitrary.js';
 
 const CASES = 10_000;
 const BATCH = 20;
 const LIMIT = 64 * 1024;
+/** The documented nesting limit of JSON bodies: objects and arrays, the top level counting as 1. */
+const DEPTH_LIMIT = 32;
 
 const spec = loadBundle('full');
 const problemSchema = createBundleValidator(spec).schema('Problem');
@@ -64,6 +70,8 @@ type Case = {
   body?: Buffer;
   /** Leave out these default headers. */
   omit?: Array<'host' | 'api-key' | 'content-length'>;
+  /** The one answer this case must get, beyond "documented and below 500". */
+  expected?: { status: number; code?: string; detail?: RegExp; issue?: { location: string; path: string | RegExp } };
 };
 
 function toBytes(c: Case): Buffer {
@@ -127,14 +135,24 @@ const brokenSpecBody = fc.oneof(...bodyOperations.map((op) => arbitraryFor(spec,
 
 const bodyTarget = fc.constantFrom(...bodyOperations.map((op) => ({ method: op.method, target: op.target })));
 
-const deepJson = fc.tuple(bodyTarget, fc.integer({ min: 50, max: 20_000 }), fc.constantFrom('array', 'object', 'field')).map(([op, depth, shape]): Case => {
-  const text =
+const publishEvent = { method: 'POST', target: '/v1/events' };
+const depths = fc.oneof(fc.constantFrom(DEPTH_LIMIT - 1, DEPTH_LIMIT, DEPTH_LIMIT + 1), fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 10_000, max: 20_000 }));
+
+/** Objects and arrays nested `depth` deep in all (the top level is 1); past the limit, a 400 that names it. */
+const deepJson = fc.tuple(bodyTarget, depths, fc.constantFrom('array', 'object', 'field', 'event data')).map(([op, depth, shape]): Case => {
+  const inner = Math.max(1, depth - 1);
+  const [target, text, total] =
     shape === 'array'
-      ? '['.repeat(depth) + ']'.repeat(depth)
+      ? [op, '['.repeat(depth) + ']'.repeat(depth), depth]
       : shape === 'object'
-        ? '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)
-        : `{"url":"https://hooks.anchor-customer.io/","subscribed_events":["task.completed"],"description":${'['.repeat(depth)}${']'.repeat(depth)}}`;
-  return { kind: `deep ${shape}`, ...op, headers: [JSON_TYPE], body: Buffer.from(text) };
+        ? [op, '{"a":'.repeat(depth) + '1' + '}'.repeat(depth), depth]
+        : shape === 'field'
+          ? [op, `{"url":"https://hooks.anchor-customer.io/","subscribed_events":["task.completed"],"description":${'['.repeat(inner)}${']'.repeat(inner)}}`, inner + 1]
+          : // The probe's 500: an event whose data is nested deep (JSON.stringify overflowed the stack).
+            [publishEvent, `{"type":"task.completed","data":${'{"a":'.repeat(inner)}1${'}'.repeat(inner)}}`, inner + 1];
+  // (Over 64 KiB, the size limit answers first.)
+  const expected = total > DEPTH_LIMIT && text.length <= LIMIT ? { status: 400, code: 'validation_failed', detail: new RegExp(`more than ${DEPTH_LIMIT} levels deep; the limit is ${DEPTH_LIMIT}`) } : undefined;
+  return { kind: `deep ${shape} ${total}`, ...target, headers: [JSON_TYPE], body: Buffer.from(text), ...(expected ? { expected } : {}) };
 });
 
 const hugeJson = fc.tuple(bodyTarget, fc.nat({ max: 5 }), fc.integer({ min: 1, max: 9_000 })).map(([op, shape, n]): Case => {
@@ -149,6 +167,71 @@ const hugeJson = fc.tuple(bodyTarget, fc.nat({ max: 5 }), fc.integer({ min: 1, m
   ];
   return { kind: `huge ${shape}`, ...op, headers: [JSON_TYPE], body: bodies[shape]!() };
 });
+
+// ---- numbers in every numeric parameter and body field -----------------------------------------
+
+type NumericParameter = { method: string; target: string; name: string; minimum: number; maximum: number; integer: boolean };
+const numericOf = (schema: any) => {
+  const s = typeof schema?.$ref === 'string' ? resolve(spec, schema.$ref) : schema;
+  const types: unknown[] = Array.isArray(s?.type) ? s.type : [s?.type];
+  if (!types.includes('integer') && !types.includes('number')) return null;
+  return { integer: !types.includes('number'), minimum: s.minimum ?? -Infinity, maximum: s.maximum ?? Infinity };
+};
+const operationsWithTargets = Object.entries(spec.paths).flatMap(([template, item]) =>
+  Object.entries(item)
+    .filter(([method]) => ['get', 'post', 'patch', 'put', 'delete'].includes(method))
+    .map(([method, op]) => ({ method: method.toUpperCase(), template, item, op: op as any, target: template.replace('{webhook_id}', '{id}').replace('{delivery_id}', '{delivery}') })),
+);
+const numericQuery: NumericParameter[] = operationsWithTargets.flatMap(({ method, item, op, target }) =>
+  [...((item as any).parameters ?? []), ...(op.parameters ?? [])]
+    .map((p: any) => (typeof p.$ref === 'string' ? resolve(spec, p.$ref) : p))
+    .filter((p: any) => p.in === 'query')
+    .flatMap((p: any) => {
+      const numeric = numericOf(p.schema);
+      return numeric ? [{ method, target, name: p.name as string, ...numeric }] : [];
+    }),
+);
+const numericBody: NumericParameter[] = bodyOperations.flatMap((op) => {
+  const schema = typeof op.schema.$ref === 'string' ? resolve(spec, op.schema.$ref) : op.schema;
+  return Object.entries<any>(schema.properties ?? {}).flatMap(([name, property]) => {
+    const numeric = numericOf(property);
+    return numeric ? [{ method: op.method, target: op.target, name, ...numeric }] : [];
+  });
+});
+
+const edges = [31n, 53n, 63n].flatMap((p) => [2n ** p - 1n, 2n ** p, 2n ** p + 1n]).flatMap((v) => [v, -v]);
+const numberText = fc.oneof(
+  fc.constantFrom(...edges.map(String)),
+  fc.constantFrom('0', '1', '25', '100', '101', '86400', '86401', '-1', '-0', '05', '007', '1e2', '1E2', '1e19', '1e309', '-1e309', '0x10', '0X1F', '0b1', '0o7', '1.0', '1.5', '+5', ' 5', '5 ', '', 'Infinity', 'NaN', '١٢', '1_000', '2147483647.0', '18446744073709551616'),
+  fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
+  fc.integer({ min: 0, max: 200 }).map(String),
+);
+const decimalWithin = (text: string, p: NumericParameter) => /^(?:0|-?[1-9][0-9]*)$/.test(text) && BigInt(text) >= BigInt(p.minimum) && (p.maximum === Infinity || BigInt(text) <= BigInt(p.maximum));
+
+const numericCases = fc.oneof(
+  // A query integer is served only as plain decimal digits within the spec's bounds.
+  ...numericQuery.map((p) =>
+    numberText.map((text): Case => {
+      const target = `${p.target}?${p.name}=${encodeURIComponent(text)}`;
+      const expected = decimalWithin(text, p) ? { status: 200 } : { status: 400, code: 'validation_failed', issue: { location: 'query', path: p.name } };
+      return { kind: `numeric query ${p.name}=${text}`, method: p.method, target, headers: [], expected };
+    }),
+  ),
+  // A body number is JSON: `1e2` is 100. Anything that is not a JSON number, or is past a bound, is a 400 naming the field.
+  ...numericBody.map((p) =>
+    numberText.map((text): Case => {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = undefined;
+      }
+      const fits = typeof value === 'number' && (!p.integer || Number.isInteger(value)) && value >= p.minimum && value <= p.maximum;
+      const expected = value === undefined ? { status: 400, code: 'validation_failed' } : fits ? undefined : { status: 400, code: 'validation_failed', issue: { location: 'body', path: `/${p.name}` } };
+      return { kind: `numeric body ${p.name}=${text}`, method: p.method, target: p.target, headers: [JSON_TYPE], body: Buffer.from(`{"${p.name}":${text}}`), ...(expected ? { expected } : {}) };
+    }),
+  ),
+);
 
 // ---- content types and encodings ------------------------------------------------------------
 
@@ -301,6 +384,7 @@ const hostileCase = fc
   .oneof(
     { weight: 5, arbitrary: brokenSpecBody },
     { weight: 1, arbitrary: deepJson },
+    { weight: 2, arbitrary: numericCases },
     { weight: 1, arbitrary: hugeJson },
     { weight: 1, arbitrary: contentTypes },
     { weight: 2, arbitrary: headerCases },
@@ -329,6 +413,16 @@ async function check(c: Case): Promise<void> {
   outcomes.set(`${c.kind.split(' ')[0]} ${status}`, (outcomes.get(`${c.kind.split(' ')[0]} ${status}`) ?? 0) + 1);
   const serverErrors = status >= 500 ? t.logs.lines.filter((l) => l.includes('"level":50')).slice(-2).join('\n') : '';
   expect(status, `${label}\n${serverErrors}`).toBeLessThan(500);
+  if (c.expected) {
+    expect(status, label).toBe(c.expected.status);
+    if (c.expected.code) {
+      const problem = JSON.parse(res!.body.toString('utf8'));
+      expect(problem.code, label).toBe(c.expected.code);
+      if (c.expected.detail) expect(problem.detail, label).toMatch(c.expected.detail);
+      const issue = c.expected.issue;
+      if (issue) expect(problem.errors, label).toContainEqual(expect.objectContaining({ location: issue.location, path: typeof issue.path === 'string' ? issue.path : expect.stringMatching(issue.path) }));
+    }
+  }
   if (isParserAnswer(res!)) return;
 
   const target = c.target.replaceAll('{id}', liveId).replaceAll('{delivery}', deliveryId);
@@ -346,6 +440,16 @@ async function check(c: Case): Promise<void> {
     expect(problemSchema(JSON.parse(res!.body.toString('utf8'))), label).toBe(true);
   }
 }
+
+it("the probe's two 500s, and the loose numbers it found, are 400s that name the parameter or the limit", async () => {
+  const events = '/v1/webhooks/{id}/events';
+  const badQuery = (query: string, name: string): Case => ({ kind: `probe ${query}`, method: 'GET', target: `${events}?${query}`, headers: [], expected: { status: 400, code: 'validation_failed', issue: { location: 'query', path: name } } });
+  for (const c of [badQuery('offset=1e19', 'offset'), badQuery(`offset=${2n ** 63n}`, 'offset'), badQuery(`offset=${2n ** 31n}`, 'offset'), badQuery('limit=1e2', 'limit'), badQuery('offset=0x10', 'offset'), badQuery('limit=05', 'limit')]) await check(c);
+  await check({ kind: 'probe offset', method: 'GET', target: `${events}?offset=${2n ** 31n - 1n}&limit=100`, headers: [], expected: { status: 200 } });
+  // `data` nested 10,000 deep: JSON.stringify overflowed the stack while publishing.
+  const deep = `{"type":"task.completed","data":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`;
+  await check({ kind: 'probe deep data', ...publishEvent, headers: [JSON_TYPE], body: Buffer.from(deep), expected: { status: 400, code: 'validation_failed', detail: /more than 32 levels deep; the limit is 32/, issue: { location: 'body', path: /^\/data(\/a){31}$/ } } });
+});
 
 it(`${CASES} hostile requests: no 5xx, only documented answers, and the server is fine afterwards`, async () => {
   await fc.assert(
@@ -368,8 +472,13 @@ it(`${CASES} hostile requests: no 5xx, only documented answers, and the server i
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   expect(Object.prototype).not.toHaveProperty('polluted');
   // Each family of cases reached the app, not only Node's parser.
-  for (const family of ['spec', 'deep', 'huge', 'content', 'headers', 'path']) {
+  for (const family of ['spec', 'deep', 'numeric', 'huge', 'content', 'headers', 'path']) {
     expect([...outcomes].some(([k, n]) => k.startsWith(`${family} `) && !k.endsWith(' 431') && n > 0), family).toBe(true);
   }
+  // Both sides of every bound were tried.
+  expect(numericQuery.map((p) => p.name).sort()).toEqual(['limit', 'offset']);
+  expect(numericBody.map((p) => p.name)).toEqual(['previous_secret_ttl_seconds']);
+  expect(outcomes.get('numeric 200')).toBeGreaterThan(0);
+  expect(outcomes.get('numeric 400')).toBeGreaterThan(0);
   console.info(`hostile input: ${sent} requests; answers by family and status: ${[...outcomes].sort().map(([k, n]) => `${k}×${n}`).join(', ')}`);
 }, 300_000);

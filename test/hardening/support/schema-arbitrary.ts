@@ -56,7 +56,8 @@ function stringFor(schema: Schema): fc.Arbitrary<string> {
   return fc.string({ minLength, maxLength: Math.max(minLength, maxLength) });
 }
 
-function resolve(doc: OpenApiDocument, ref: string): Schema {
+/** The node a local `$ref` (`#/components/...`) points at. */
+export function resolve(doc: OpenApiDocument, ref: string): Schema {
   return ref
     .slice(2)
     .split('/')
