@@ -1847,7 +1847,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request is invalid. `validation_failed` lists each invalid value in `errors[]`; `url_not_allowed` names the URL rule that fired in `detail`. */
+        /** @description The request is invalid. `validation_failed` lists each invalid value in `errors[]`; `url_not_allowed` names the URL rule that fired in `detail`. Integers in the query are written in plain decimal digits (`25`, not `2.5e1`, `0x19` or `025`), and the objects and arrays of a JSON body nest at most 32 levels deep, the top level counting as one. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -2057,9 +2057,9 @@ export interface components {
         IdempotencyKeyHeader: string;
         /** @description The webhook's id. */
         WebhookIdPath: components["schemas"]["WebhookId"];
-        /** @description Page size. */
+        /** @description Page size, in decimal digits. */
         Limit: number;
-        /** @description How many matching deliveries to skip, as decimal digits. At most 2147483647 (2^31 − 1), the largest value a 32-bit integer holds. */
+        /** @description How many matching deliveries to skip, in decimal digits. At most 2147483647 (2^31 − 1), the largest value a 32-bit integer holds. */
         Offset: number;
         /** @description Only deliveries in this status. */
         DeliveryStatusFilter: components["schemas"]["DeliveryStatus"];
@@ -2435,9 +2435,9 @@ export interface operations {
     listWebhookEvents: {
         parameters: {
             query?: {
-                /** @description Page size. */
+                /** @description Page size, in decimal digits. */
                 limit?: components["parameters"]["Limit"];
-                /** @description How many matching deliveries to skip, as decimal digits. At most 2147483647 (2^31 − 1), the largest value a 32-bit integer holds. */
+                /** @description How many matching deliveries to skip, in decimal digits. At most 2147483647 (2^31 − 1), the largest value a 32-bit integer holds. */
                 offset?: components["parameters"]["Offset"];
                 /** @description Only deliveries in this status. */
                 status?: components["parameters"]["DeliveryStatusFilter"];
