@@ -52,7 +52,7 @@ export function loadSecretKey(dbPath: string, envKey: Buffer | undefined): Secre
   if (dbPath === ':memory:') return { key: randomBytes(32), source: 'ephemeral' };
   const path = keyFileFor(dbPath);
   if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const key = randomBytes(32);
     // 'wx' fails if another process created it meanwhile; then read theirs.
     try {
