@@ -1823,6 +1823,7 @@ export interface components {
          *
          *     - the scheme is not `https:` (`scheme_not_https`);
          *     - it contains credentials, even an empty `user@` (`credentials_in_url`);
+         *     - the port is 0 or past 65535 (`port_not_allowed`); any port from 1 to 65535 is accepted;
          *     - the host is an IP literal in any notation (decimal, octal, hex or short IPv4; IPv6 including IPv4-mapped, IPv4-compatible, NAT64, 6to4 and Teredo) inside a loopback, private, link-local, carrier-grade NAT, multicast, documentation, benchmarking or other IANA special-purpose range (`ip_not_public`);
          *     - the host is a cloud metadata service, by address or by name: AWS (`169.254.169.254`, `fd00:ec2::254`), GCP (`metadata.google.internal`), Azure (`168.63.129.16`), Alibaba (`100.100.100.200`), Oracle (`192.0.0.192`) and others (`cloud_metadata`);
          *     - the host is `localhost` or ends in an internal-only or special-use TLD such as `.local`, `.localhost`, `.internal`, `.home.arpa`, `.lan`, `.corp`, `.intranet`, `.private`, `.test`, `.invalid`, `.example`, `.onion` or `.arpa` (`internal_hostname`);

@@ -1,5 +1,6 @@
 import { checkAddress, parseIpAddress } from './check-address.js';
 import { checkHostname, normaliseHostname } from './check-hostname.js';
+import { checkPort, portPastRange } from './check-port.js';
 import { MAX_URL_LENGTH, MIN_URL_LENGTH } from './limits.js';
 import type { UrlPolicyOptions, UrlRule, UrlVerdict } from './types.js';
 
@@ -9,6 +10,10 @@ const reject = (rule: UrlRule, detail: string): Rejection => ({ ok: false, rule,
 /** A URL that passed every rule that needs no DNS; `hostname` is set when DNS must still be asked. */
 export type StaticVerdict = { ok: true; url: string; hostname: string | null } | Rejection;
 
+/** The URL after the WHATWG parser's pre-processing: tab and newline removal, C0-and-space trimming. */
+// eslint-disable-next-line no-control-regex
+const cleaned = (rawUrl: string) => rawUrl.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+
 /**
  * The authority as the WHATWG parser will see it: `new URL` silently drops an empty
  * userinfo (`https://@host/`, `https://:@host/`), so the raw text is checked too.
@@ -16,9 +21,7 @@ export type StaticVerdict = { ok: true; url: string; hostname: string | null } |
  * its authority delimiters for special schemes (`/`, `\`, `?`, `#`).
  */
 function rawAuthority(rawUrl: string): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = rawUrl.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
-  return /^[a-z][a-z0-9+.-]*:[/\\]*([^/\\?#]*)/i.exec(cleaned)?.[1] ?? '';
+  return /^[a-z][a-z0-9+.-]*:[/\\]*([^/\\?#]*)/i.exec(cleaned(rawUrl))?.[1] ?? '';
 }
 
 /** Every rule except DNS resolution. The delivery worker uses it too, with the guarded lookup for the DNS part. */
@@ -31,6 +34,9 @@ export function checkWebhookUrlWithoutDns(rawUrl: string, options: Pick<UrlPolic
   try {
     url = new URL(rawUrl);
   } catch {
+    // The parser refuses a port past 65535 with the whole URL: name the rule instead.
+    const port = portPastRange(cleaned(rawUrl), rawAuthority(rawUrl));
+    if (port) return reject(port.rule, port.detail);
     return reject('invalid_url', 'the URL is not a valid absolute URL');
   }
 
@@ -42,6 +48,8 @@ export function checkWebhookUrlWithoutDns(rawUrl: string, options: Pick<UrlPolic
   if (url.username !== '' || url.password !== '' || rawAuthority(rawUrl).includes('@')) {
     return reject('credentials_in_url', 'the URL has user information before "@" in its host part; credentials are not allowed');
   }
+  const port = checkPort(url.port);
+  if (port) return reject(port.rule, port.detail);
   if (url.href.length > MAX_URL_LENGTH) {
     return reject('url_too_long', `the normalised URL is ${url.href.length} characters long; the limit is ${MAX_URL_LENGTH}`);
   }

@@ -10,6 +10,7 @@ export type UrlRule =
   | 'url_too_long'
   | 'scheme_not_https'
   | 'credentials_in_url'
+  | 'port_not_allowed'
   | 'ip_not_public'
   | 'cloud_metadata'
   | 'internal_hostname'

@@ -526,7 +526,21 @@ const literalRows: Row[] = [
   ['/relative/path', 'invalid_url'],
   ['https://', 'invalid_url'],
   ['https://exa mple.com/', 'invalid_url'],
-  ['https://hooks.acme-corp.com:99999/', 'invalid_url'],
+  // Ports: 1 to 65535, nothing else restricted; a port past 65535 names its rule rather than `invalid_url`.
+  ['https://hooks.acme-corp.com:99999/', 'port_not_allowed'],
+  ['https://hooks.acme-corp.com:65536/', 'port_not_allowed'],
+  ['https://hooks.acme-corp.com:0/', 'port_not_allowed'],
+  ['https://hooks.acme-corp.com:0000/', 'port_not_allowed'],
+  ['https://8.8.8.8:0/', 'port_not_allowed'],
+  ['https://[2606:4700:4700::1111]:0/', 'port_not_allowed'],
+  ['https://[2606:4700:4700::1111]:65536/', 'port_not_allowed'],
+  ['https://hooks.acme-corp.com:1/', 'ok', 'https://hooks.acme-corp.com:1/'],
+  ['https://hooks.acme-corp.com:65535/', 'ok', 'https://hooks.acme-corp.com:65535/'],
+  ['https://hooks.acme-corp.com:00443/x', 'ok', 'https://hooks.acme-corp.com/x'],
+  ['https://hooks.acme-corp.com:22/', 'ok'],
+  ['https://exa mple.com:99999/', 'invalid_url'],
+  ['https://hooks.acme-corp.com:99999x/', 'invalid_url'],
+  ['https://user:pw@hooks.acme-corp.com:0/', 'credentials_in_url'],
   ['https://hooks.acme-corp.com:-1/', 'invalid_url'],
   ['https://[g::1]/', 'invalid_url'],
 
@@ -567,7 +581,7 @@ const title = (url: string) => (url.length > 120 ? `${JSON.stringify(url.slice(0
 /** Rules decided before DNS is asked; the others need exactly one lookup. */
 const STATIC_RULES = new Set<UrlRule | 'ok'>([
   'invalid_url', 'url_too_long', 'scheme_not_https', 'credentials_in_url', 'ip_not_public', 'cloud_metadata',
-  'internal_hostname', 'aws_control_plane',
+  'internal_hostname', 'aws_control_plane', 'port_not_allowed',
 ]);
 
 function expectedLookups(url: string, expected: UrlRule | 'ok'): string[] {
@@ -627,6 +641,8 @@ describe('checkWebhookUrl: details name the offending part', () => {
     ['https://nxdomain.acme-corp.com/', 'nxdomain.acme-corp.com could not be resolved (ENOTFOUND)'],
     ['ftp://hooks.acme-corp.com/', 'the scheme is ftp: but only https: is allowed'],
     [long(2049), 'the URL is 2049 characters long; the limit is 2048'],
+    ['https://hooks.acme-corp.com:0/', 'the port is 0, which is reserved and cannot be connected to; it must be from 1 to 65535'],
+    ['https://hooks.acme-corp.com:065536/', 'the port is 65536; it must be from 1 to 65535'],
   ];
   it.each(details.map((row) => [title(row[0]), ...row] as const))('%s', async (_title, url, detail) => {
     const verdict = await checkWebhookUrl(url, { resolver: stubResolver().resolver, allowPrivateTargets: false });

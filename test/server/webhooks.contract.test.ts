@@ -92,8 +92,16 @@ describe('createWebhook', () => {
       ['https://169.254.169.254/latest/meta-data', 'cloud_metadata'],
       ['https://printer.local/hook', 'internal_hostname'],
       ['https://sts.us-east-1.amazonaws.com/', 'aws_control_plane'],
+      // Port 0 was stored and could never be delivered to; 65536 was refused only as an invalid URL.
+      ['https://hooks.anchor-customer.io:0/hook', 'port_not_allowed'],
+      ['https://hooks.anchor-customer.io:65536/hook', 'port_not_allowed'],
     ];
+    const existing = (await t.client.POST('/v1/webhooks', { body: newWebhook() as never })).data!;
     for (const [url, rule] of cases) {
+      // The same rules on update: the stored URL is left as it was.
+      const patched = await t.client.PATCH('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: existing.id } }, body: { url } });
+      expect(patched.response.status, url).toBe(400);
+      expect(patched.error!.detail, url).toMatch(new RegExp(`^${rule}: .+`));
       const { error, response } = await t.client.POST('/v1/webhooks', { body: newWebhook({ url }) as never });
       expect(response.status, url).toBe(400);
       expect(error, url).toMatchObject({ code: 'url_not_allowed', title: 'URL not allowed' });
@@ -101,7 +109,8 @@ describe('createWebhook', () => {
       expect(JSON.stringify(error), url).not.toContain('pw');
     }
     const { data } = await t.client.GET('/v1/webhooks');
-    expect(data!.data.count).toBe(0);
+    expect(data!.data.items.map((w) => w.url)).toEqual([existing.url]);
+    await t.client.DELETE('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: existing.id } } });
   });
 
   it('400 url_not_allowed: a host name that resolves to a private address (stub DNS, no network)', async () => {
