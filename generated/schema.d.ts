@@ -723,14 +723,14 @@ export interface components {
         DeliveryId: string;
         /**
          * DeliveryRequestHeaders
-         * @description The headers Anchor sent with the attempt, names in lowercase.
+         * @description The headers Anchor sent with the attempt, names in lowercase. The signatures in `anchor-signature` are not kept: each `v1=` value reads `[redacted]` (`t=1778750467,v1=[redacted]`, with two `v1=` during a secret rotation), so a logged delivery cannot be replayed to the receiver. A redelivery is signed afresh.
          * @example {
          *       "user-agent": "Anchor-Webhooks/1.0",
          *       "content-type": "application/json",
          *       "anchor-event": "task.completed",
          *       "anchor-delivery-id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e",
          *       "anchor-timestamp": "1778750467",
-         *       "anchor-signature": "t=1778750467,v1=83ad921954198af53deb922fe61c924b67ad95f2e501265e558687aa377b4d7c"
+         *       "anchor-signature": "t=1778750467,v1=[redacted]"
          *     }
          */
         DeliveryRequestHeaders: {
@@ -2543,7 +2543,7 @@ export interface operations {
                      *             "anchor-event": "task.completed",
                      *             "anchor-delivery-id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e",
                      *             "anchor-timestamp": "1778750467",
-                     *             "anchor-signature": "t=1778750467,v1=83ad921954198af53deb922fe61c924b67ad95f2e501265e558687aa377b4d7c"
+                     *             "anchor-signature": "t=1778750467,v1=[redacted]"
                      *           }
                      *         },
                      *         {
@@ -2560,7 +2560,7 @@ export interface operations {
                      *             "anchor-event": "task.completed",
                      *             "anchor-delivery-id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e",
                      *             "anchor-timestamp": "1778750472",
-                     *             "anchor-signature": "t=1778750472,v1=f51eb0f8c2b1bfeeaf6924663ceab8b757d33a637660b3204ace302a5468c2df"
+                     *             "anchor-signature": "t=1778750472,v1=[redacted]"
                      *           }
                      *         }
                      *       ]

@@ -8,6 +8,7 @@ import type { AttemptFacts, Claim, DecideAfterAttempt, DeliveryStore, FinishedAt
 import { afterAttempt } from './after-attempt.js';
 import type { Preflight } from './agent.js';
 import { sendAttempt, type AttemptOptions, type AttemptOutcome, type AttemptRequest } from './attempt.js';
+import { redactSignatures } from './redact-signatures.js';
 
 /** Timer functions, injected so tests can drive the worker's sleeps. */
 export type Timers = {
@@ -222,7 +223,7 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
           error: outcome.error,
           errorMessage: outcome.errorMessage,
           responseExcerpt: outcome.responseExcerpt,
-          requestHeaders: headers,
+          requestHeaders: redactSignatures(headers),
         },
       });
     } catch (err) {

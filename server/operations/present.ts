@@ -1,5 +1,6 @@
 import type { components } from '../../generated/schema.js';
 import type { AttemptRow, DeliveryRow } from '../storage/deliveries.js';
+import { redactSignatures } from '../delivery/redact-signatures.js';
 import type { WebhookRow } from '../storage/webhooks.js';
 
 export type WebhookPublic = components['schemas']['WebhookPublic'];
@@ -51,7 +52,8 @@ export function presentAttempt(row: AttemptRow): DeliveryAttempt {
     error: row.error,
     error_message: row.error_message,
     response_excerpt: row.response_excerpt,
-    request_headers: JSON.parse(row.request_headers) as DeliveryAttempt['request_headers'],
+    // Stored redacted; rows written before redaction are redacted here.
+    request_headers: redactSignatures(JSON.parse(row.request_headers) as Record<string, string>),
   };
 }
 

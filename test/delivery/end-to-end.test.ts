@@ -98,10 +98,22 @@ describe('end to end: one event of each of the 13 types to a real receiver on 12
       expect(data!.payload).toBe(req.rawBody.toString('utf8'));
       expect(data!.attempts).toHaveLength(1);
       const sent = data!.attempts[0]!.request_headers;
-      for (const name of ['user-agent', 'content-type', 'anchor-event', 'anchor-delivery-id', 'anchor-timestamp', 'anchor-signature']) {
+      for (const name of ['user-agent', 'content-type', 'anchor-event', 'anchor-delivery-id', 'anchor-timestamp']) {
         expect(sent[name], name).toBe(req.headers[name]);
       }
+      // The signature as sent, but for its value: the log must not let its reader replay the delivery.
+      expect(sent['anchor-signature']).toBe(`t=${req.headers['anchor-timestamp']},v1=[redacted]`);
+      for (const v1 of v1Values(req.headers['anchor-signature'] as string)) expect(JSON.stringify(data)).not.toContain(v1);
       expect(JSON.stringify(data)).not.toContain(webhook.secret);
     }
+  });
+
+  it('a row an earlier version stored with the signature in full is shown redacted', async () => {
+    const req = receiver.requests[0]!;
+    const deliveryId = req.headers['anchor-delivery-id'] as string;
+    const full = { ...Object.fromEntries(Object.entries(req.headers).filter(([name]) => name.startsWith('anchor-'))), 'anchor-signature': req.headers['anchor-signature'] };
+    t.db.prepare('UPDATE delivery_attempts SET request_headers = ? WHERE delivery_id = ?').run(JSON.stringify(full), deliveryId);
+    const { data } = await t.client.GET('/v1/webhooks/{webhook_id}/events/{delivery_id}', { params: { path: { webhook_id: webhook.id, delivery_id: deliveryId } } });
+    expect(data!.attempts[0]!.request_headers['anchor-signature']).toBe(`t=${req.headers['anchor-timestamp']},v1=[redacted]`);
   });
 });

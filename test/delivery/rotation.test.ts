@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../client/index.js';
 import { startAppWithWorker, type AppWithWorker } from './support/app-with-worker.js';
 import { startDeliveryHarness, type Harness } from './support/delivery-harness.js';
-import { independentlyVerifies, v1Values } from './support/independent-verify.js';
+import { independentlyVerifies, independentV1, v1Values } from './support/independent-verify.js';
 import { manualClock } from './support/seed.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 
@@ -33,7 +33,8 @@ describe('secret rotation overlap (injected clock)', () => {
     await h.worker.idle(); // recorded before the clock moves, or the lease would lapse
     const during = receiver.requests[1]!;
     const header = during.headers['anchor-signature'] as string;
-    expect(v1Values(header)).toHaveLength(2);
+    // The current secret's v1 first: a receiver that checks only the first verifies with the new secret.
+    expect(v1Values(header)).toEqual([independentV1(newSecret, header, during.rawBody), independentV1(oldSecret, header, during.rawBody)]);
     expect(during.headers['anchor-timestamp']).toBe(String(Math.floor(clock.now() / 1000)));
     for (const secret of [oldSecret, newSecret]) {
       expect(independentlyVerifies(secret, header, during.rawBody)).toBe(true);
@@ -54,7 +55,7 @@ describe('secret rotation overlap (injected clock)', () => {
     expect(new Set(receiver.requests.map((r) => r.headers['anchor-delivery-id'])).size).toBe(3);
   });
 
-  it('never stores a secret in the delivery log', async () => {
+  it('never stores a secret, nor a signature that could be replayed, in the delivery log', async () => {
     const receiver = await startReceiver();
     const h = startDeliveryHarness({ delivery: { retrySchedule: [0] } });
     open.push(receiver, h);
@@ -68,9 +69,13 @@ describe('secret rotation overlap (injected clock)', () => {
       h.db.prepare('SELECT * FROM delivery_attempts').all(),
       h.db.prepare('SELECT * FROM events').all(),
     ]);
-    expect(dump).toContain('anchor-signature');
     expect(dump).not.toContain(secret);
     expect(dump).not.toContain(rotated);
+    // The stored header keeps `t=` and one redacted `v1=` per secret, none of the values sent.
+    const sent = receiver.requests[0]!.headers['anchor-signature'] as string;
+    const stored = h.db.prepare<[], { request_headers: string }>('SELECT request_headers FROM delivery_attempts').get()!;
+    expect(JSON.parse(stored.request_headers)['anchor-signature']).toBe(`t=${receiver.requests[0]!.headers['anchor-timestamp']},v1=[redacted],v1=[redacted]`);
+    for (const v1 of v1Values(sent)) expect(dump).not.toContain(v1);
   });
 
   it('through the API: rotate-secret gives two v1 until previous_secret_expires_at, then one', async () => {
@@ -92,7 +97,14 @@ describe('secret rotation overlap (injected clock)', () => {
     };
     t.clock.set(overlapEnds - 1_000);
     const during = await deliver(1);
-    expect(v1Values(during.headers['anchor-signature'] as string)).toHaveLength(2);
+    const duringHeader = during.headers['anchor-signature'] as string;
+    // The current (rotated-in) secret's v1 first, then the previous one's.
+    expect(v1Values(duringHeader)).toEqual([independentV1(rotated.secret, duringHeader, during.rawBody), independentV1(created.secret, duringHeader, during.rawBody)]);
+    // The log shows both signatures, redacted.
+    const logged = await t.client.GET('/v1/webhooks/{webhook_id}/events/{delivery_id}', {
+      params: { path: { webhook_id: created.id, delivery_id: during.headers['anchor-delivery-id'] as string } },
+    });
+    expect(logged.data!.attempts[0]!.request_headers['anchor-signature']).toBe(`t=${during.headers['anchor-timestamp']},v1=[redacted],v1=[redacted]`);
     for (const secret of [created.secret, rotated.secret]) {
       expect(independentlyVerifies(secret, during.headers['anchor-signature'] as string, during.rawBody)).toBe(true);
       expect(verifyWebhook({ body: during.rawBody, headers: during.headers, secret, now: new Date(t.clock.now()) }).type).toBe('task.completed');

@@ -18,5 +18,13 @@ export function independentlyVerifies(secret: string, header: string, rawBody: B
   return sigs.some((s) => /^[0-9a-f]{64}$/.test(s) && timingSafeEqual(Buffer.from(s, 'hex'), expected));
 }
 
+/** The `v1` a receiver expects for `secret`, computed the same independent way. */
+export function independentV1(secret: string, header: string, rawBody: Buffer): string {
+  const t = header.split(',').find((p) => p.startsWith('t='))!.slice(2);
+  return createHmac('sha256', Buffer.from(secret, 'utf8'))
+    .update(Buffer.concat([Buffer.from(`v0:${t}:`, 'utf8'), rawBody]))
+    .digest('hex');
+}
+
 /** The `v1=` values of a header, in order. */
 export const v1Values = (header: string): string[] => header.split(',').filter((p) => p.startsWith('v1=')).map((p) => p.slice(3));
