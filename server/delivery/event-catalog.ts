@@ -28,8 +28,11 @@ export type EventCatalog = {
   isEventType(value: string): value is EventType;
   /** The `data` of the example in the type's `webhooks` entry. */
   exampleData(type: EventType): EventData;
-  /** Issues of `data` against the type's payload schema (`<Type>Event.properties.data`); empty when valid. */
-  validateData(type: EventType, data: unknown): DataIssue[];
+  /**
+   * Issues of a whole delivery body against the `<Type>Event` schema its `type` names (an `id`,
+   * a known `type`, `created`, `project_id`, `text` and valid `data`); empty when valid.
+   */
+  validateEvent(event: unknown): DataIssue[];
   /** Compiles every type's validator now, so that no publish pays for it (about 30 ms a type). */
   warmUp(): void;
 };
@@ -41,20 +44,20 @@ export function createEventCatalog(doc: SpecDocument): EventCatalog {
   addFormats(ajv);
   ajv.addSchema(doc as object, DOC_ID);
 
-  const entries = new Map<string, { schemaPointer: string; example: EventData }>();
+  const entries = new Map<string, { eventPointer: string; example: EventData }>();
   for (const [type, item] of Object.entries(doc.webhooks)) {
     const media = item?.post?.requestBody?.content?.['application/json'];
     const ref: unknown = media?.schema?.$ref;
     if (typeof ref !== 'string' || !ref.startsWith('#/')) throw new Error(`webhooks.${type}: the request body schema is not a $ref`);
     const example = Object.values<{ value?: { data?: EventData } }>(media.examples ?? {})[0]?.value?.data;
     if (!example) throw new Error(`webhooks.${type}: no example with data`);
-    entries.set(type, { schemaPointer: `${ref.slice(1)}/properties/data`, example });
+    entries.set(type, { eventPointer: ref.slice(1), example });
   }
   const validators = new Map<string, ValidateFunction>();
   const validatorFor = (type: EventType): ValidateFunction => {
     let fn = validators.get(type);
     if (!fn) {
-      fn = ajv.compile({ $ref: `${DOC_ID}#${entries.get(type)!.schemaPointer}` });
+      fn = ajv.compile({ $ref: `${DOC_ID}#${entries.get(type)!.eventPointer}` });
       validators.set(type, fn);
     }
     return fn;
@@ -66,10 +69,14 @@ export function createEventCatalog(doc: SpecDocument): EventCatalog {
     info: eventTypes as unknown as readonly EventTypeInfo[],
     isEventType: (value): value is EventType => entries.has(value),
     exampleData: (type) => structuredClone(entries.get(type)!.example),
-    validateData(type, data) {
-      const validate = validatorFor(type);
-      if (validate(data)) return [];
-      return (validate.errors ?? []).map((e) => ({ path: `/data${e.instancePath}`, message: e.message ?? 'is invalid' }));
+    validateEvent(event) {
+      if (event === null || typeof event !== 'object' || Array.isArray(event)) return [{ path: '', message: 'must be an object' }];
+      const { type } = event as { type?: unknown };
+      if (type === undefined) return [{ path: '', message: "must have required property 'type'" }];
+      if (typeof type !== 'string' || !entries.has(type)) return [{ path: '/type', message: 'must be one of the event types of the spec' }];
+      const validate = validatorFor(type as EventType);
+      if (validate(event)) return [];
+      return (validate.errors ?? []).map((e) => ({ path: e.instancePath, message: e.message ?? 'is invalid' }));
     },
     warmUp() {
       for (const type of types) validatorFor(type);

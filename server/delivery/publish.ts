@@ -62,39 +62,43 @@ type Queued = Prepared & { resolve(published: Published): void; reject(error: un
 export function createPublisher(deps: PublisherDeps): Publisher {
   const { events, catalog, clock, retrySchedule, ids, notifier } = deps;
   let queue: Queued[] = [];
-  /** Each type's example, copied, validated and serialised once: it is the same for every publish. */
-  type Body = { data: EventData; issues: DataIssue[]; dataJson: string; text: string };
-  const examples = new Map<EventType, Body>();
-  /** Checked before anything walks `data`: only valid data is serialised or summarised. */
-  const bodyOf = (type: EventType, data: EventData): Body => {
-    const issues = issuesOf(type, data);
-    if (issues.length > 0) return { data, issues, dataJson: '', text: '' };
-    return { data, issues, dataJson: JSON.stringify(data), text: defaultEventText(type, data) };
-  };
-  const issuesOf = (type: EventType, data: EventData): DataIssue[] => {
-    // The envelope wraps `data` in one more level: together they stay within the JSON depth limit.
-    const deep = tooDeepAt(data, JSON_DEPTH_LIMIT - 1);
-    if (deep !== null) return [{ path: `/data${deep}`, message: `is nested more than ${JSON_DEPTH_LIMIT} levels deep in the event (the limit)` }];
-    return catalog.validateData(type, data);
-  };
-  const exampleOf = (type: EventType) => {
+  /** Each type's example, copied and serialised once (with its default text): it is the same for every publish. */
+  type Example = { data: EventData; dataJson: string; text: string };
+  const examples = new Map<EventType, Example>();
+  const exampleOf = (type: EventType): Example => {
     let example = examples.get(type);
-    if (!example) examples.set(type, (example = bodyOf(type, catalog.exampleData(type))));
+    if (!example) {
+      const data = catalog.exampleData(type);
+      examples.set(type, (example = { data, dataJson: JSON.stringify(data), text: defaultEventText(type, data) }));
+    }
     return example;
   };
 
-  /** Validates and serialises the event: the envelope's bytes are fixed here, once. */
+  /**
+   * Validates, then serialises the event: the envelope's bytes are fixed here, once. Nothing walks
+   * `data` before its depth is checked, and nothing is serialised before the whole envelope is
+   * checked against the type's `<Type>Event` schema.
+   */
   function prepare(input: PublishInput, onlyWebhookId?: string): Prepared {
-    const body = input.data === undefined ? exampleOf(input.type) : bodyOf(input.type, input.data);
-    if (body.issues.length > 0) throw new InvalidEventDataError(input.type, body.issues);
+    const example = input.data === undefined ? exampleOf(input.type) : undefined;
+    const data = example?.data ?? input.data!;
+    // The envelope wraps `data` in one more level: together they stay within the JSON depth limit.
+    const deep = example ? null : tooDeepAt(data, JSON_DEPTH_LIMIT - 1);
+    if (deep !== null) {
+      throw new InvalidEventDataError(input.type, [{ path: `/data${deep}`, message: `is nested more than ${JSON_DEPTH_LIMIT} levels deep in the event (the limit)` }]);
+    }
     const now = clock.now();
     const id = ids.eventId(now);
+    const created = new Date(now).toISOString();
+    const text = input.text ?? example?.text ?? defaultEventText(input.type, data);
+    const issues = catalog.validateEvent({ id, type: input.type, created, project_id: input.projectId, text, data });
+    if (issues.length > 0) throw new InvalidEventDataError(input.type, issues);
     // Serialised once: these exact bytes are stored, sent and signed on every attempt. The same
-    // text as JSON.stringify of { id, type, created, project_id, text, data }, with `data`
-    // serialised beforehand (once per type for the example).
+    // text as JSON.stringify of { id, type, created, project_id, text, data }, with the example's
+    // `data` serialised beforehand (once per type).
     const payload =
-      `{"id":${JSON.stringify(id)},"type":${JSON.stringify(input.type)},"created":${JSON.stringify(new Date(now).toISOString())}` +
-      `,"project_id":${JSON.stringify(input.projectId)},"text":${JSON.stringify(input.text ?? body.text)},"data":${body.dataJson}}`;
+      `{"id":${JSON.stringify(id)},"type":${JSON.stringify(input.type)},"created":${JSON.stringify(created)}` +
+      `,"project_id":${JSON.stringify(input.projectId)},"text":${JSON.stringify(text)},"data":${example?.dataJson ?? JSON.stringify(data)}}`;
     return {
       type: input.type,
       event: { id, projectId: input.projectId, type: input.type, payload, createdAt: now },

@@ -23,6 +23,19 @@ export type SecretsStore = {
   keyOpensStoredSecrets(): boolean;
 };
 
+/**
+ * A stored secret that does not open for its webhook: it was sealed for another webhook's row
+ * (AES-GCM authenticates the webhook id with it), or with another secret key.
+ */
+export class SealedSecretError extends Error {
+  override name = 'SealedSecretError';
+  constructor(readonly webhookId: string) {
+    super(
+      `The signing secret stored for webhook ${webhookId} does not open: it was sealed for another webhook, or with another secret key than ANCHOR_SECRET_KEY or the key file holds. Nothing is signed with it; rotate the secret with previous_secret_ttl_seconds 0 to replace it.`,
+    );
+  }
+}
+
 /** 32 random bytes as lowercase hex, as `WebhookSecret` describes. */
 export const generateSecret = (): string => randomBytes(32).toString('hex');
 
@@ -72,7 +85,13 @@ export function createSecretsStore(db: Database, box: SecretBox): SecretsStore {
       const cached = cache.get(webhookId);
       if (cached && now >= cached.from && now < cached.until) return cached.secrets;
       const rows = selectValid.all(webhookId, now);
-      const secrets = rows.map((row) => box.open(row.sealed, context(webhookId)));
+      const secrets = rows.map((row) => {
+        try {
+          return box.open(row.sealed, context(webhookId));
+        } catch {
+          throw new SealedSecretError(webhookId);
+        }
+      });
       const until = Math.min(now + SECRETS_CACHE_MS, ...rows.map((r) => r.expires_at ?? Number.POSITIVE_INFINITY));
       if (cache.size >= SECRETS_CACHE_SIZE) cache.clear();
       cache.set(webhookId, { secrets, from: now, until });

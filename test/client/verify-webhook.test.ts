@@ -153,6 +153,25 @@ describe('verifyWebhook rejects', () => {
     ).toBe('body_not_raw');
   });
 
+  it('a signed event without `id`, or without `type`, as not an Anchor event', () => {
+    const event = JSON.parse(published.body) as Record<string, unknown>;
+    const without = (field: string) => JSON.stringify(Object.fromEntries(Object.entries(event).filter(([key]) => key !== field)));
+    for (const body of [without('id'), without('type'), JSON.stringify({ ...event, id: 42 }), JSON.stringify({ ...event, type: null })]) {
+      const headers = signWebhook({ body, secret: SECRET, timestamp: published.timestamp, eventType: 'task.completed' });
+      let error: WebhookVerificationError | undefined;
+      try {
+        verifyWebhook({ body, headers, secret: SECRET, now: NOW });
+      } catch (e) {
+        error = e as WebhookVerificationError;
+      }
+      expect(error?.reason, body).toBe('invalid_json');
+      expect(error?.message, body).toMatch(/not an Anchor event \(no string `type` and `id`\)/);
+    }
+    // The whole event, signed the same way, passes: only the missing field was wrong.
+    const headers = signWebhook({ body: published.body, secret: SECRET, timestamp: published.timestamp });
+    expect(verifyWebhook({ body: published.body, headers, secret: SECRET, now: NOW }).id).toBe(event.id);
+  });
+
   it('a signed body that is not JSON, after the signature passed', () => {
     const body = 'not json';
     const headers = signWebhook({ body, secret: SECRET, timestamp: published.timestamp, eventType: 'task.completed' });

@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { SealedSecretError } from '../../server/storage/secrets.js';
 import { newWebhook, startTestApp, type TestApp } from '../support/test-app.js';
 
 let dir: string;
@@ -110,4 +111,27 @@ it('a credential sent where the API takes none (a query parameter, an unknown he
   // What helps debugging stays: the documented filter, the parameter names, harmless headers.
   expect(logged.req.url).toBe('/v1/webhooks?limit=5&api_key=[redacted]&anchor-api-key=[redacted]&status');
   expect(logged.req.headers).toMatchObject({ 'user-agent': 'secrets-probe/1.0', 'x-api-key': '[redacted]', 'proxy-authorization': '[redacted]', cookie: '[redacted]' });
+});
+
+it("a sealed secret copied into another webhook's row does not open there, with an error that says so", async () => {
+  const a = (await t.client.POST('/v1/webhooks', { body: newWebhook({ description: 'a' }) })).data!;
+  const b = (await t.client.POST('/v1/webhooks', { body: newWebhook({ description: 'b' }) })).data!;
+  const now = t.clock.now();
+  expect(t.stores.secrets.validSecrets(b.id, now)).toEqual([b.secret]);
+
+  // An attacker with write access to the file, or a bad restore, moves A's sealed secret to B's row.
+  t.db.prepare('UPDATE webhook_secrets SET sealed = (SELECT sealed FROM webhook_secrets WHERE webhook_id = ?) WHERE webhook_id = ?').run(a.id, b.id);
+  // A minute later: past the second for which opened secrets are reused.
+  const later = now + 60_000;
+  let error: unknown;
+  try {
+    t.stores.secrets.validSecrets(b.id, later);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(SealedSecretError);
+  expect((error as Error).message).toMatch(new RegExp(`^The signing secret stored for webhook ${b.id} does not open: it was sealed for another webhook`));
+  expect((error as Error).message).not.toContain(a.secret);
+  // A's own row still opens.
+  expect(t.stores.secrets.validSecrets(a.id, later)).toEqual([a.secret]);
 });
