@@ -62,6 +62,36 @@ describe('listWebhookEvents', () => {
     expect((await list(webhookId, { status: 'pending', limit: 1 })).data!.data.count).toBe(5);
   });
 
+  it('filters by each status on a log that mixes every status', async () => {
+    const { t, createWebhook, publish, list } = await setup({ startWorker: false });
+    const webhookId = await createWebhook();
+    // A different number of deliveries in each status, so that a filter that is dropped or swapped shows.
+    const wanted = { pending: 1, in_flight: 2, succeeded: 3, failed: 4, dead: 5 } as const;
+    const ids = new Map<string, string[]>();
+    for (const [status, n] of Object.entries(wanted)) {
+      for (let i = 0; i < n; i++) {
+        await publish('task.completed');
+        const [newest] = (await list(webhookId, { limit: 1 })).data!.data.items;
+        // The worker is off: each delivery is put in its status as the dispatcher would leave it.
+        const now = t.clock.now();
+        const fields =
+          status === 'in_flight' ? { next: null, lease: now + 60_000, attempts: 0 } : status === 'pending' ? { next: now, lease: null, attempts: 0 } : status === 'failed' ? { next: now + 60_000, lease: null, attempts: 1 } : { next: null, lease: null, attempts: 1 };
+        t.db
+          .prepare('UPDATE deliveries SET status = ?, next_attempt_at = ?, lease_until = ?, attempt_count = ? WHERE id = ?')
+          .run(status, fields.next, fields.lease, fields.attempts, newest!.id);
+        ids.set(status, [...(ids.get(status) ?? []), newest!.id]);
+        t.clock.advance(1_000);
+      }
+    }
+    expect((await list(webhookId, { limit: 100 })).data!.data.count).toBe(15);
+    for (const [status, n] of Object.entries(wanted)) {
+      const { data } = await list(webhookId, { status, limit: 100 });
+      expect(data!.data.count, status).toBe(n);
+      expect(data!.data.items.map((d) => d.status), status).toEqual(Array(n).fill(status));
+      expect(data!.data.items.map((d) => d.id).sort(), status).toEqual([...ids.get(status)!].sort());
+    }
+  });
+
   it('rejects out-of-range paging and unknown filters with validation_failed', async () => {
     const { createWebhook, list } = await setup({ startWorker: false });
     const webhookId = await createWebhook();
