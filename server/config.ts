@@ -9,7 +9,7 @@ export type DeliveryConfig = {
   timeoutMs: number;
   /** ANCHOR_DELIVERY_CONCURRENCY: attempts in flight across all webhooks. */
   concurrency: number;
-  /** ANCHOR_DELIVERY_CONCURRENCY_PER_WEBHOOK: attempts in flight to one webhook. */
+  /** ANCHOR_DELIVERY_CONCURRENCY_PER_WEBHOOK: attempts in flight, and connections open, to one webhook. */
   perWebhookConcurrency: number;
   /** ANCHOR_AUTO_DISABLE_AFTER: a webhook failing without a success for this long is disabled. */
   autoDisableAfterMs: number;

@@ -89,7 +89,7 @@ export function createRuntime(config: Config, overrides: RuntimeOverrides = {}):
     throw error;
   }
   const deliveryLogger = logger.child({ component: 'delivery' });
-  const agent = createDeliveryAgent({ allowPrivateTargets: config.allowPrivateTargets, resolver });
+  const agent = createDeliveryAgent({ allowPrivateTargets: config.allowPrivateTargets, resolver, connectionsPerWebhook: config.delivery.perWebhookConcurrency });
   const worker = createDeliveryWorker({
     deliveries: stores.deliveries,
     secrets: stores.secrets,

@@ -1,9 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { request, type Dispatcher } from 'undici';
 import type { DeliveryErrorClass } from '../storage/deliveries.js';
-import { urlPolicyViolationOf, type Preflight } from './agent.js';
+import { CONNECTION_POOL, urlPolicyViolationOf, type Preflight } from './agent.js';
 
-export type AttemptRequest = { url: string; headers: Record<string, string>; body: string };
+export type AttemptRequest = {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** The webhook: its attempts share one connection pool, capped by the per-webhook limit. */
+  webhookId?: string;
+};
 
 export type AttemptOptions = {
   /** The undici agent whose connect-time lookup enforces the URL rules. */
@@ -65,6 +71,7 @@ export async function sendAttempt(req: AttemptRequest, options: AttemptOptions):
       body: req.body,
       dispatcher: options.agent,
       signal,
+      ...(req.webhookId ? ({ [CONNECTION_POOL]: req.webhookId } as object) : {}),
     });
     const header = (name: string) => {
       const value = res.headers[name];

@@ -208,7 +208,7 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
         timestamp: Math.floor(startedAt / 1000),
       });
       const outcome = await send(
-        { url: claim.url, headers, body: claim.payload },
+        { url: claim.url, headers, body: claim.payload, webhookId: claim.webhookId },
         { agent: deps.agent, timeoutMs: config.timeoutMs, preflight: deps.preflight, deadline: deadline.signal },
       );
       finished.push({
