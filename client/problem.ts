@@ -34,7 +34,7 @@ export class AnchorApiError extends Error {
     this.response = init.response;
   }
 
-  /** Validation issues of a `validation_failed` answer, one per invalid value. */
+  /** The issues of a `validation_failed` or `url_not_allowed` answer: where, a sentence for a person, and the rule broken. */
   get errors(): Problem['errors'] {
     return this.problem?.errors;
   }

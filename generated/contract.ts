@@ -167,6 +167,12 @@ export const operations = [
   },
   {
     "method": "GET",
+    "path": "/v1/webhooks/{webhook_id}/stats",
+    "operationId": "getWebhookStats",
+    "hasRequestBody": false
+  },
+  {
+    "method": "GET",
     "path": "/v1/webhook-event-types",
     "operationId": "listWebhookEventTypes",
     "hasRequestBody": false
@@ -176,6 +182,12 @@ export const operations = [
     "path": "/v1/events",
     "operationId": "publishEvent",
     "hasRequestBody": true
+  },
+  {
+    "method": "GET",
+    "path": "/v1/server-info",
+    "operationId": "getServerInfo",
+    "hasRequestBody": false
   }
 ] as const;
 
@@ -183,6 +195,7 @@ export const operations = [
 export const documentedQueryParameters = [
   "created_after",
   "created_before",
+  "event_id",
   "event_type",
   "limit",
   "offset",

@@ -176,6 +176,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/{webhook_id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook's id. */
+                webhook_id: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get webhook stats
+         * @description The webhook's health: its last delivery, the deliveries of the last 24 hours by status and hour by hour, and, while every attempt fails, since when and when Anchor will disable it. Readable after the webhook is deleted, like its delivery log.
+         */
+        get: operations["getWebhookStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook-event-types": {
         parameters: {
             query?: never;
@@ -210,6 +233,26 @@ export interface paths {
          * @description Reference server only. Publish an event of any catalog type for the caller's project, as Anchor's own services would. It fans out to every enabled webhook subscribed to the type. `data` is validated against the type's payload schema; without it, the type's example data is sent.
          */
         post: operations["publishEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/server-info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get server info
+         * @description Reference server only. The settings of this server that change what the API accepts, such as whether webhook URLs may point at private addresses, so that the dashboard can explain its rules before a request is refused.
+         */
+        get: operations["getServerInfo"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -688,6 +731,8 @@ export interface components {
              */
             response_excerpt: string | null;
             request_headers: components["schemas"]["DeliveryRequestHeaders"];
+            /** @description The headers of the receiver's answer, or null when it gave none (a timeout or a connection error) or the attempt was recorded before they were kept. */
+            response_headers: components["schemas"]["DeliveryResponseHeaders"] | null;
         };
         /**
          * DeliveryAttempts
@@ -737,12 +782,54 @@ export interface components {
             [key: string]: string;
         };
         /**
+         * DeliveryResponseHeaders
+         * @description The headers the receiver answered with, names in lowercase; repeated headers are joined with `, `. At most 50 headers and 4 KiB are kept.
+         * @example {
+         *       "content-type": "application/json",
+         *       "date": "Thu, 14 May 2026 09:21:07 GMT"
+         *     }
+         */
+        DeliveryResponseHeaders: {
+            [key: string]: string;
+        };
+        /**
          * DeliveryStatus
          * @description `pending`: waiting for its next attempt. `in_flight`: an attempt is under way. `succeeded`: the receiver answered 2xx. `failed`: the last attempt failed and another is scheduled. `dead`: every attempt of the retry schedule failed, or the receiver answered 410 Gone; redeliver it to try again.
          * @example succeeded
          * @enum {string}
          */
         DeliveryStatus: "pending" | "in_flight" | "succeeded" | "failed" | "dead";
+        /**
+         * DeliveryStatusCounts
+         * @description How many deliveries are in each status.
+         */
+        DeliveryStatusCounts: {
+            /**
+             * @description Deliveries waiting for their first attempt or a redelivery.
+             * @example 0
+             */
+            pending: number;
+            /**
+             * @description Deliveries with an attempt under way.
+             * @example 0
+             */
+            in_flight: number;
+            /**
+             * @description Deliveries the receiver accepted with a 2xx.
+             * @example 24
+             */
+            succeeded: number;
+            /**
+             * @description Deliveries whose last attempt failed and that will be retried.
+             * @example 2
+             */
+            failed: number;
+            /**
+             * @description Deliveries that failed with no retry left.
+             * @example 9
+             */
+            dead: number;
+        };
         /**
          * DurationMs
          * @description Wall-clock duration in milliseconds.
@@ -1042,7 +1129,7 @@ export interface components {
              * @example /v1/webhooks/wh_01KRH160449P3Q6R8S2T4V5W7Y
              */
             instance?: string;
-            /** @description Each invalid value, for `validation_failed`. */
+            /** @description Each invalid value: every issue of a `validation_failed` problem, and the URL of a `url_not_allowed` one, with the rule it broke. */
             errors?: components["schemas"]["ValidationIssue"][];
         };
         /**
@@ -1158,6 +1245,17 @@ export interface components {
              * @example 2026-05-15T10:05:30.000Z
              */
             previous_secret_expires_at: string | null;
+        };
+        /**
+         * ServerInfo
+         * @description Settings of this reference server that change what the API accepts, for tools such as the dashboard to explain them.
+         */
+        ServerInfo: {
+            /**
+             * @description True when the server runs with `ANCHOR_ALLOW_PRIVATE_TARGETS=1`: webhook URLs may then use `http:` and point at loopback and private addresses, for local testing. False: `https:` and public addresses only.
+             * @example false
+             */
+            allow_private_targets: boolean;
         };
         /**
          * SendWebhookTestEventRequest
@@ -1608,10 +1706,15 @@ export interface components {
              */
             path: string;
             /**
-             * @description What is wrong with it.
-             * @example must be equal to one of the allowed values
+             * @description What is wrong with it and how to fix it, as a sentence a person can read next to the field. The wording may change; branch on `rule`, not on this text.
+             * @example Unknown value "task.exploded": use one of task.completed, task.failed.
              */
             message: string;
+            /**
+             * @description The rule the value broke, stable and machine-readable: for a `validation_failed` issue, the JSON Schema keyword (`required`, `minLength`, `format`, `enum`, `additionalProperties`, …) or one of the server's own checks (`json`, `max_depth`, `decimal_integer`, `unknown_parameter`); for a `url_not_allowed` one, the URL rule (`scheme_not_https`, `ip_not_public`, …).
+             * @example enum
+             */
+            rule?: string;
         };
         /**
          * ValidationIssueLocation
@@ -1641,6 +1744,11 @@ export interface components {
              */
             last_status_code: number | null;
             /**
+             * @description Why the last attempt failed (`timeout`, `connection`, `dns`, …), or null when it succeeded or no attempt was made yet. The attempt's `error_message` has the details.
+             * @example null
+             */
+            last_error: components["schemas"]["DeliveryErrorClass"] | null;
+            /**
              * Format: date-time
              * @description When the next attempt is due, or null when none is scheduled.
              * @example null
@@ -1666,6 +1774,8 @@ export interface components {
             count: number;
             /** @description The deliveries on this page. */
             items: components["schemas"]["WebhookDelivery"][];
+            /** @description How many deliveries match every filter except `status`, by status: what each status filter would count, for filter chips such as "Succeeded 24 · Failed 9". */
+            counts_by_status: components["schemas"]["DeliveryStatusCounts"];
         };
         /**
          * WebhookDescription
@@ -1741,6 +1851,8 @@ export interface components {
              * @example TaskCompletedEvent
              */
             payload_schema: string;
+            /** @description An example body of this type, as a test event sends it; each test event gets its own `id`, `created` time and `project_id`. Its `data` follows `payload_schema`. */
+            example_payload: components["schemas"]["WebhookEventEnvelope"];
         };
         /**
          * WebhookEventTypeList
@@ -1801,6 +1913,12 @@ export interface components {
              * @example null
              */
             disabled_reason: components["schemas"]["WebhookDisabledReason"] | null;
+            /**
+             * Format: date-time
+             * @description After a rotation, until when the previous signing secret stays valid (deliveries carry a signature for each valid secret); null when only one secret is valid.
+             * @example null
+             */
+            previous_secret_expires_at: string | null;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
         };
@@ -1816,6 +1934,44 @@ export interface components {
          * @description Deprecated name of `WithSigningSecret` (an object with a `secret` field, not the secret itself). Kept so that code generated from 1.0.0 still compiles; use `WithSigningSecret`.
          */
         WebhookSigningSecret: components["schemas"]["WithSigningSecret"];
+        /**
+         * WebhookStats
+         * @description The health of a webhook at a glance: its last delivery, how the deliveries of the last 24 hours stand, hour by hour, and whether it is failing. Readable after the webhook is deleted, like its delivery log.
+         */
+        WebhookStats: {
+            webhook_id: components["schemas"]["WebhookId"];
+            /** @description Start of the window the counts cover: the start of the hour 23 hours before the current one. */
+            window_start: components["schemas"]["Timestamp"];
+            /** @description End of the window: the time of the request. */
+            window_end: components["schemas"]["Timestamp"];
+            /** @description Deliveries created in the window, by their current status. */
+            counts: components["schemas"]["DeliveryStatusCounts"];
+            /** @description The same counts hour by hour, oldest first: 24 entries, the last one for the current hour so far. */
+            hourly: components["schemas"]["WebhookStatsHour"][];
+            /** @description The newest delivery of any age, or null when there is none. */
+            last_delivery: components["schemas"]["WebhookDelivery"] | null;
+            /**
+             * Format: date-time
+             * @description Start of the current run of failed attempts: every attempt since then failed. Null while the last attempt succeeded or none has failed.
+             * @example 2026-05-14T07:02:11.004Z
+             */
+            failing_since: string | null;
+            /**
+             * Format: date-time
+             * @description From this instant, the next failed attempt disables the webhook (`disabled_reason: endpoint_failing`), unless one succeeds first. Null unless it is enabled and failing.
+             * @example 2026-05-19T07:02:11.004Z
+             */
+            auto_disable_at: string | null;
+        };
+        /**
+         * WebhookStatsHour
+         * @description The deliveries created in one hour of a webhook's stats window, by their current status.
+         */
+        WebhookStatsHour: {
+            /** @description Start of the hour. */
+            start: components["schemas"]["Timestamp"];
+            counts: components["schemas"]["DeliveryStatusCounts"];
+        };
         /**
          * WebhookUrl
          * Format: uri
@@ -1848,7 +2004,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request is invalid. `validation_failed` lists each invalid value in `errors[]`; `url_not_allowed` names the URL rule that fired in `detail`. Integers in the query are written in plain decimal digits (`25`, not `2.5e1`, `0x19` or `025`), and the objects and arrays of a JSON body nest at most 32 levels deep, the top level counting as one. */
+        /** @description The request is invalid. `validation_failed` lists each invalid value in `errors[]`; `url_not_allowed` names the URL rule that fired in `detail` and in `errors[0].rule`. Each issue's `message` is a sentence to show next to the field. Integers in the query are written in plain decimal digits (`25`, not `2.5e1`, `0x19` or `025`), and the objects and arrays of a JSON body nest at most 32 levels deep, the top level counting as one. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -2066,6 +2222,8 @@ export interface components {
         DeliveryStatusFilter: components["schemas"]["DeliveryStatus"];
         /** @description Only deliveries of this event type. */
         EventTypeFilter: components["schemas"]["WebhookEventType"];
+        /** @description Only the delivery of this event (an event reaches a webhook once). */
+        EventIdFilter: components["schemas"]["EventId"];
         /** @description Only deliveries created at or after this instant. */
         CreatedAfter: string;
         /** @description Only deliveries created before this instant. */
@@ -2121,6 +2279,7 @@ export interface operations {
                      *             ],
                      *             "enabled": true,
                      *             "disabled_reason": null,
+                     *             "previous_secret_expires_at": null,
                      *             "created_at": "2026-05-13T16:02:11.204Z",
                      *             "updated_at": "2026-05-13T16:02:11.204Z"
                      *           }
@@ -2182,6 +2341,7 @@ export interface operations {
                      *       ],
                      *       "enabled": true,
                      *       "disabled_reason": null,
+                     *       "previous_secret_expires_at": null,
                      *       "created_at": "2026-05-13T16:02:11.204Z",
                      *       "updated_at": "2026-05-13T16:02:11.204Z",
                      *       "secret": "36da51b166a69268a59a8d5ee0b32c9f5e5aaee7d301c7a5a36844318e116fc6"
@@ -2230,6 +2390,7 @@ export interface operations {
                      *       ],
                      *       "enabled": true,
                      *       "disabled_reason": null,
+                     *       "previous_secret_expires_at": null,
                      *       "created_at": "2026-05-13T16:02:11.204Z",
                      *       "updated_at": "2026-05-13T16:02:11.204Z"
                      *     }
@@ -2313,6 +2474,7 @@ export interface operations {
                      *       ],
                      *       "enabled": false,
                      *       "disabled_reason": "manual",
+                     *       "previous_secret_expires_at": null,
                      *       "created_at": "2026-05-13T16:02:11.204Z",
                      *       "updated_at": "2026-05-14T10:02:44.918Z"
                      *     }
@@ -2444,6 +2606,8 @@ export interface operations {
                 status?: components["parameters"]["DeliveryStatusFilter"];
                 /** @description Only deliveries of this event type. */
                 event_type?: components["parameters"]["EventTypeFilter"];
+                /** @description Only the delivery of this event (an event reaches a webhook once). */
+                event_id?: components["parameters"]["EventIdFilter"];
                 /** @description Only deliveries created at or after this instant. */
                 created_after?: components["parameters"]["CreatedAfter"];
                 /** @description Only deliveries created before this instant. */
@@ -2477,11 +2641,19 @@ export interface operations {
                      *             "status": "succeeded",
                      *             "attempt_count": 2,
                      *             "last_status_code": 200,
+                     *             "last_error": null,
                      *             "next_attempt_at": null,
                      *             "created_at": "2026-05-14T09:21:07.512Z",
                      *             "updated_at": "2026-05-14T09:21:12.640Z"
                      *           }
-                     *         ]
+                     *         ],
+                     *         "counts_by_status": {
+                     *           "pending": 0,
+                     *           "in_flight": 0,
+                     *           "succeeded": 1,
+                     *           "failed": 0,
+                     *           "dead": 0
+                     *         }
                      *       }
                      *     }
                      */
@@ -2524,6 +2696,7 @@ export interface operations {
                      *       "status": "succeeded",
                      *       "attempt_count": 2,
                      *       "last_status_code": 200,
+                     *       "last_error": null,
                      *       "next_attempt_at": null,
                      *       "created_at": "2026-05-14T09:21:07.512Z",
                      *       "updated_at": "2026-05-14T09:21:12.640Z",
@@ -2544,6 +2717,10 @@ export interface operations {
                      *             "anchor-delivery-id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e",
                      *             "anchor-timestamp": "1778750467",
                      *             "anchor-signature": "t=1778750467,v1=[redacted]"
+                     *           },
+                     *           "response_headers": {
+                     *             "content-type": "text/plain; charset=utf-8",
+                     *             "date": "Thu, 14 May 2026 09:21:07 GMT"
                      *           }
                      *         },
                      *         {
@@ -2561,6 +2738,10 @@ export interface operations {
                      *             "anchor-delivery-id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e",
                      *             "anchor-timestamp": "1778750472",
                      *             "anchor-signature": "t=1778750472,v1=[redacted]"
+                     *           },
+                     *           "response_headers": {
+                     *             "content-type": "text/plain; charset=utf-8",
+                     *             "date": "Thu, 14 May 2026 09:21:12 GMT"
                      *           }
                      *         }
                      *       ]
@@ -2605,6 +2786,7 @@ export interface operations {
                      *       "status": "pending",
                      *       "attempt_count": 2,
                      *       "last_status_code": 200,
+                     *       "last_error": null,
                      *       "next_attempt_at": "2026-05-14T11:02:00.000Z",
                      *       "created_at": "2026-05-14T09:21:07.512Z",
                      *       "updated_at": "2026-05-14T11:02:00.000Z"
@@ -2617,6 +2799,305 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["DeliveryNotFound"];
             409: components["responses"]["DeliveryInProgress"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getWebhookStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook's id. */
+                webhook_id: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook's stats. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "webhook_id": "wh_01KRH160449P3Q6R8S2T4V5W7Y",
+                     *       "window_start": "2026-05-13T10:00:00.000Z",
+                     *       "window_end": "2026-05-14T09:21:07.412Z",
+                     *       "counts": {
+                     *         "pending": 0,
+                     *         "in_flight": 0,
+                     *         "succeeded": 1,
+                     *         "failed": 0,
+                     *         "dead": 0
+                     *       },
+                     *       "hourly": [
+                     *         {
+                     *           "start": "2026-05-13T10:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-13T11:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-13T12:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-13T13:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-13T14:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-13T15:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-13T16:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-13T17:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-13T18:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-13T19:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-13T20:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-13T21:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-13T22:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-13T23:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-14T00:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-14T01:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-14T02:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-14T03:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-14T04:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-14T05:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-14T06:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-14T07:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-14T08:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "start": "2026-05-14T09:00:00.000Z",
+                     *           "counts": {
+                     *             "pending": 0,
+                     *             "in_flight": 0,
+                     *             "succeeded": 1,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         }
+                     *       ],
+                     *       "last_delivery": {
+                     *         "id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e",
+                     *         "webhook_id": "wh_01KRH160449P3Q6R8S2T4V5W7Y",
+                     *         "event_id": "evt_01KRJWMBDRD4E5F6G7H8J9K0M1",
+                     *         "event_type": "task.completed",
+                     *         "status": "succeeded",
+                     *         "attempt_count": 1,
+                     *         "last_status_code": 200,
+                     *         "last_error": null,
+                     *         "next_attempt_at": null,
+                     *         "created_at": "2026-05-14T09:21:07.412Z",
+                     *         "updated_at": "2026-05-14T09:21:07.530Z"
+                     *       },
+                     *       "failing_since": null,
+                     *       "auto_disable_at": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["WebhookNotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
@@ -2645,7 +3126,37 @@ export interface operations {
                      *             "type": "task.completed",
                      *             "resource": "task",
                      *             "description": "A task run finished successfully.",
-                     *             "payload_schema": "TaskCompletedEvent"
+                     *             "payload_schema": "TaskCompletedEvent",
+                     *             "example_payload": {
+                     *               "id": "evt_01KRJWMBDRD4E5F6G7H8J9K0M1",
+                     *               "type": "task.completed",
+                     *               "created": "2026-05-14T09:21:07.512Z",
+                     *               "project_id": "5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197",
+                     *               "text": "Task checkout-flow completed",
+                     *               "data": {
+                     *                 "task_id": "7c1e9a52-3b4d-4e6f-8a9b-0c1d2e3f4a5b",
+                     *                 "task_name": "checkout-flow",
+                     *                 "task_version_id": "3a4b5c6d-7e8f-4901-a2b3-c4d5e6f7a8b9",
+                     *                 "run_id": "1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b",
+                     *                 "session_id": "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d",
+                     *                 "started_at": "2026-05-14T09:20:25.312Z",
+                     *                 "completed_at": "2026-05-14T09:21:07.412Z",
+                     *                 "duration_ms": 42100,
+                     *                 "output": {
+                     *                   "order_number": "A-10492",
+                     *                   "total": 129.9
+                     *                 },
+                     *                 "artifacts": [
+                     *                   {
+                     *                     "name": "invoice-2026-05.pdf",
+                     *                     "url": "https://artifacts.anchorbrowser.io/7c1e9a52/invoice-2026-05.pdf",
+                     *                     "size": 48213,
+                     *                     "content_type": "application/pdf"
+                     *                   }
+                     *                 ],
+                     *                 "recording_url": "https://recordings.anchorbrowser.io/sessions/9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d.mp4"
+                     *               }
+                     *             }
                      *           }
                      *         ]
                      *       }
@@ -2698,6 +3209,35 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getServerInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The server's settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allow_private_targets": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServerInfo"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };

@@ -13,6 +13,12 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
  */
 export const TYPE_BASE = 'https://docs.anchorbrowser.io/webhooks#/errors/';
 
+/** `the URL is empty` → `The URL is empty.`: a problem's fragments as sentences for a person. */
+export const asSentence = (text: string): string => {
+  const trimmed = text.trim();
+  return (trimmed.charAt(0).toUpperCase() + trimmed.slice(1)).replace(/([^.!?])$/, '$1.');
+};
+
 /** A failure a handler means to report: thrown (or passed to next) and rendered as problem+json. */
 export class ProblemError extends Error {
   override name = 'ProblemError';

@@ -112,7 +112,7 @@ export function createRuntime(config: Config, overrides: RuntimeOverrides = {}):
       validator: createValidator({ apiDoc: readSpec('validation'), authenticate: apiKeySecurityHandler(stores.projects), validateResponses: config.validateResponses }),
       operations: {
         webhooks: webhookOperations({ stores, clock, resolver, allowPrivateTargets: config.allowPrivateTargets }),
-        deliveries: deliveryOperations({ deliveries: stores.deliveries, publisher, clock, notifier: worker }),
+        deliveries: deliveryOperations({ deliveries: stores.deliveries, publisher, clock, notifier: worker, autoDisableAfterMs: config.delivery.autoDisableAfterMs }),
         events: eventOperations({ publisher }),
       },
       catalog,

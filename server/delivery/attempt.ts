@@ -33,6 +33,8 @@ export type AttemptOutcome = {
   errorMessage: string | null;
   /** The first 1 KiB of the response body, or null when there was none. */
   responseExcerpt: string | null;
+  /** The response's headers (lowercase names, bounded), or null when there was no response. */
+  responseHeaders?: Record<string, string> | null;
   durationMs: number;
   /** The `Retry-After` header of a 429 or 503, as sent. */
   retryAfter: string | null;
@@ -42,6 +44,9 @@ const EXCERPT_BYTES = 1024;
 /** Beyond the excerpt, this much more is read and discarded to keep the connection reusable; past it, the connection is dropped. */
 const DRAIN_BYTES = 64 * 1024;
 const MAX_MESSAGE = 1024;
+/** What is kept of a response's headers: enough to debug a receiver, bounded whatever it sends. */
+const MAX_HEADERS = 50;
+const MAX_HEADER_CHARS = 4096;
 
 /** One POST of a delivery. Never throws: every failure becomes an outcome with its error class. */
 export async function sendAttempt(req: AttemptRequest, options: AttemptOptions): Promise<AttemptOutcome> {
@@ -79,7 +84,7 @@ export async function sendAttempt(req: AttemptRequest, options: AttemptOptions):
     };
     const excerpt = await readExcerpt(res.body, header('content-length'));
     const statusCode = res.statusCode;
-    const base = { statusCode, responseExcerpt: excerpt, durationMs: elapsed(), retryAfter: null };
+    const base = { statusCode, responseExcerpt: excerpt, responseHeaders: keptHeaders(res.headers), durationMs: elapsed(), retryAfter: null };
     if (statusCode >= 200 && statusCode < 300) return { ...base, ok: true, error: null, errorMessage: null };
     if (statusCode >= 300 && statusCode < 400) {
       const location = header('location');
@@ -103,6 +108,20 @@ type ResponseBody = AsyncIterable<Buffer> & { destroy(): unknown; arrayBuffer():
  * read in one call; any other is read chunk by chunk, and past the drain bound the connection is
  * dropped rather than read on.
  */
+/** The response's headers as received (repeated ones joined), up to MAX_HEADERS names and MAX_HEADER_CHARS characters. */
+export function keptHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  let chars = 0;
+  for (const [name, raw] of Object.entries(headers).slice(0, MAX_HEADERS)) {
+    if (raw === undefined) continue;
+    const value = Array.isArray(raw) ? raw.join(', ') : raw;
+    chars += name.length + value.length;
+    if (chars > MAX_HEADER_CHARS) break;
+    kept[name] = value;
+  }
+  return kept;
+}
+
 async function readExcerpt(body: ResponseBody, contentLength: string | null): Promise<string | null> {
   if (contentLength !== null && /^\d{1,4}$/.test(contentLength) && Number(contentLength) <= EXCERPT_BYTES) {
     const bytes = Buffer.from(await body.arrayBuffer());

@@ -3,6 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import { eventTypes } from '../../generated/contract.js';
 import type { components } from '../../generated/schema.js';
 import type { EventTypeInfo } from '../spec.js';
+import { defaultEventText } from './event-text.js';
 
 // CommonJS packages: under NodeNext their classes sit on `.default`.
 const Ajv2020 = Ajv2020Module.default;
@@ -44,14 +45,15 @@ export function createEventCatalog(doc: SpecDocument): EventCatalog {
   addFormats(ajv);
   ajv.addSchema(doc as object, DOC_ID);
 
-  const entries = new Map<string, { eventPointer: string; example: EventData }>();
+  const entries = new Map<string, { eventPointer: string; example: EventData; body: Record<string, unknown> }>();
   for (const [type, item] of Object.entries(doc.webhooks)) {
     const media = item?.post?.requestBody?.content?.['application/json'];
     const ref: unknown = media?.schema?.$ref;
     if (typeof ref !== 'string' || !ref.startsWith('#/')) throw new Error(`webhooks.${type}: the request body schema is not a $ref`);
-    const example = Object.values<{ value?: { data?: EventData } }>(media.examples ?? {})[0]?.value?.data;
+    const body = Object.values<{ value?: { data?: EventData } }>(media.examples ?? {})[0]?.value;
+    const example = body?.data;
     if (!example) throw new Error(`webhooks.${type}: no example with data`);
-    entries.set(type, { eventPointer: ref.slice(1), example });
+    entries.set(type, { eventPointer: ref.slice(1), example, body });
   }
   const validators = new Map<string, ValidateFunction>();
   const validatorFor = (type: EventType): ValidateFunction => {
@@ -66,7 +68,11 @@ export function createEventCatalog(doc: SpecDocument): EventCatalog {
   const types = [...entries.keys()] as EventType[];
   return {
     types,
-    info: eventTypes as unknown as readonly EventTypeInfo[],
+    // What a test event of each type sends: the spec's example, with the summary a test event gets.
+    info: eventTypes.map((info) => {
+      const { body, example } = entries.get(info.type)!;
+      return { ...info, example_payload: { ...body, text: defaultEventText(info.type, example) } } as unknown as EventTypeInfo;
+    }),
     isEventType: (value): value is EventType => entries.has(value),
     exampleData: (type) => structuredClone(entries.get(type)!.example),
     validateEvent(event) {

@@ -1,4 +1,5 @@
-import type { EventData } from './event-catalog.js';
+// An event's `data` (as event-catalog.ts's EventData; not imported, which would make a cycle).
+type EventData = Record<string, unknown>;
 
 const MAX_TEXT = 280;
 

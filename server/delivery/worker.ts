@@ -223,6 +223,7 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
           error: outcome.error,
           errorMessage: outcome.errorMessage,
           responseExcerpt: outcome.responseExcerpt,
+          responseHeaders: outcome.responseHeaders ?? null,
           requestHeaders: redactSignatures(headers),
         },
       });

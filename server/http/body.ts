@@ -27,7 +27,8 @@ export function jsonBody(): RequestHandler {
       // The validator does not enforce `requestBody.required` (it reads the schema's
       // `required` list instead), so a missing body is refused here.
       if (requestBody.required) {
-        return next(new ProblemError('validation_failed', 'The request is invalid: a JSON body is required.', { errors: [{ location: 'body', path: '', message: 'is required' }] }));
+        const message = 'Send a JSON body: this operation requires one.';
+        return next(new ProblemError('validation_failed', `The request is invalid. body: ${message}`, { errors: [{ location: 'body', path: '', message, rule: 'required' }] }));
       }
       req.headers['content-type'] = 'application/json';
       return next();
@@ -43,7 +44,7 @@ export function jsonBody(): RequestHandler {
       req.body = undefined;
       next(
         new ProblemError('validation_failed', `The request is invalid: the body nests objects and arrays more than ${JSON_DEPTH_LIMIT} levels deep; the limit is ${JSON_DEPTH_LIMIT}.`, {
-          errors: [{ location: 'body', path: deep, message: `is nested more than ${JSON_DEPTH_LIMIT} levels deep (the limit)` }],
+          errors: [{ location: 'body', path: deep, message: `Nest objects and arrays at most ${JSON_DEPTH_LIMIT} levels deep: this value is deeper.`, rule: 'max_depth' }],
         }),
       );
     });

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problemBody, type ValidationIssue } from '../problem.js';
+import { describeIssues, humanIssues, type RawIssue, type RequestView } from './validation-messages.js';
 
 export function sendProblem(res: Response, error: ProblemError, instance: string): void {
   for (const [name, value] of Object.entries(error.extra.headers ?? {})) res.setHeader(name, value);
@@ -24,8 +25,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
+/** What `toProblem` reads of the request: its route, and what validation issues are about. */
+export type ProblemRequest = Pick<Request, 'method' | 'path'> & Partial<Pick<Request, 'body' | 'query' | 'headers'>>;
+
 /** Maps errors from handlers, body-parser and express-openapi-validator to problems. */
-export function toProblem(err: unknown, req: Pick<Request, 'method' | 'path'>): ProblemError {
+export function toProblem(err: unknown, req: ProblemRequest): ProblemError {
   if (err instanceof ProblemError) return err;
   const e = (err ?? {}) as { status?: number; statusCode?: number; type?: string; code?: unknown; message?: string; errors?: unknown; headers?: Record<string, string> };
   const status = e.status ?? e.statusCode;
@@ -33,17 +37,17 @@ export function toProblem(err: unknown, req: Pick<Request, 'method' | 'path'>): 
     case 400:
       if (e.type === 'entity.parse.failed') {
         return new ProblemError('validation_failed', 'The request body is not valid JSON.', {
-          errors: [{ location: 'body', path: '', message: 'must be valid JSON' }],
+          errors: [{ location: 'body', path: '', message: 'Send valid JSON: the body could not be parsed.', rule: 'json' }],
         });
       }
       // body-parser passes zlib's own errors (code Z_*) on for a body that does not decompress.
       if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
         return new ProblemError('validation_failed', `The request body could not be decompressed (${e.message ?? e.code}).`, {
-          errors: [{ location: 'body', path: '', message: 'must match its Content-Encoding' }],
+          errors: [{ location: 'body', path: '', message: 'Send a body that matches its Content-Encoding, or none.', rule: 'content_encoding' }],
         });
       }
       // body-parser's errors carry a `type` (entity.*, request.*); others here are about the URL.
-      return validationProblem(e.errors, e.message, typeof e.type === 'string' ? 'body' : 'path');
+      return validationProblem(e.errors, e.message, typeof e.type === 'string' ? 'body' : 'path', requestView(req));
     case 401:
       return new ProblemError('unauthorized', 'Missing or unknown anchor-api-key header.');
     case 404:
@@ -63,25 +67,36 @@ export function toProblem(err: unknown, req: Pick<Request, 'method' | 'path'>): 
 
 const LOCATIONS: Record<string, ValidationIssue['location']> = { body: 'body', query: 'query', params: 'path', path: 'path', headers: 'header' };
 
-/** express-openapi-validator reports `/body/url`, `/query/limit`, `/headers/idempotency-key`, `/params/webhook_id`. */
-function validationProblem(rawErrors: unknown, message: string | undefined, fallback: ValidationIssue['location']): ProblemError {
-  const issues: ValidationIssue[] = [];
-  for (const raw of Array.isArray(rawErrors) ? rawErrors : []) {
-    const { path = '', message: text = 'is invalid' } = raw as { path?: string; message?: string };
+/** The operation express-openapi-validator matched (its schemas, dereferenced) and the values sent. */
+function requestView(req: ProblemRequest): RequestView {
+  const openapi = (req as { openapi?: { schema?: RequestView['operation']; pathParams?: Record<string, unknown> } }).openapi;
+  return { operation: openapi?.schema, body: req.body, query: req.query, headers: req.headers, pathParams: openapi?.pathParams };
+}
+
+/**
+ * express-openapi-validator reports `/body/url`, `/query/limit`, `/headers/idempotency-key`,
+ * `/params/webhook_id`, with Ajv's keyword in `errorCode` (`minLength.openapi.validation`);
+ * each becomes a located issue with a sentence a person can act on.
+ */
+function validationProblem(rawErrors: unknown, message: string | undefined, fallback: ValidationIssue['location'], view: RequestView): ProblemError {
+  const raw: RawIssue[] = [];
+  for (const error of Array.isArray(rawErrors) ? rawErrors : []) {
+    const { path = '', message: text = 'is invalid', errorCode } = error as { path?: string; message?: string; errorCode?: string };
+    const keyword = typeof errorCode === 'string' ? errorCode.split('.')[0] : undefined;
     const [, head = '', ...rest] = String(path).split('/');
     const location = LOCATIONS[head];
     if (!location) {
       // Not about a named part of the request, e.g. a malformed percent-encoding in the URL.
-      issues.push({ location: 'path', path: '', message: String(text) });
+      raw.push({ location: 'path', path: '', keyword, message: String(text) });
       continue;
     }
     const pointer = rest.length ? `/${rest.join('/')}` : '';
     // Parameters are named, not pointed at.
-    issues.push({ location, path: location === 'body' ? pointer : pointer.slice(1), message: String(text) });
+    raw.push({ location, path: location === 'body' ? pointer : pointer.slice(1), keyword, message: String(text) });
   }
-  if (issues.length === 0) issues.push({ location: fallback, path: '', message: message ?? 'is invalid' });
-  const summary = issues.map((i) => `${i.location}${i.path.startsWith('/') || i.path === '' ? '' : '/'}${i.path} ${i.message}`).join('; ');
-  return new ProblemError('validation_failed', `The request is invalid: ${summary}.`, { errors: issues });
+  if (raw.length === 0) raw.push({ location: fallback, path: '', keyword: undefined, message: message ?? 'is invalid' });
+  const issues = humanIssues(raw, view);
+  return new ProblemError('validation_failed', `The request is invalid. ${describeIssues(issues)}`, { errors: issues });
 }
 
 function describeError(err: unknown): Record<string, unknown> {

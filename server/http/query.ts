@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { ProblemError, type ValidationIssue } from '../problem.js';
+import { describeIssues } from './validation-messages.js';
 
 /** A whole number as JSON writes it: decimal digits, a minus sign at most, no leading zero. */
 const DECIMAL_INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
@@ -21,11 +22,11 @@ export function strictQueryIntegers(): RequestHandler {
     const errors: ValidationIssue[] = [];
     for (const name of names) {
       for (const value of query.getAll(name)) {
-        if (!DECIMAL_INTEGER.test(value)) errors.push({ location: 'query', path: name, message: 'must be a whole number in decimal digits, such as 25' });
+        if (!DECIMAL_INTEGER.test(value)) errors.push({ location: 'query', path: name, message: `Write ${name} as a whole number in decimal digits, such as 25.`, rule: 'decimal_integer' });
       }
     }
     if (errors.length === 0) return next();
-    next(new ProblemError('validation_failed', `The request is invalid: ${errors.map((e) => `query/${e.path} ${e.message}`).join('; ')}.`, { errors }));
+    next(new ProblemError('validation_failed', `The request is invalid. ${describeIssues(errors)}`, { errors }));
   };
 }
 

@@ -6,7 +6,7 @@ import type { Publisher } from '../delivery/publish.js';
 import type { DeliveryNotifier } from '../delivery/worker.js';
 import { ProblemError } from '../problem.js';
 import type { DeliveryFilter, DeliveryStatus, DeliveryStore, WebhookState } from '../storage/deliveries.js';
-import { presentDelivery, presentDeliveryDetail } from './present.js';
+import { presentDelivery, presentDeliveryDetail, presentWebhookStats, statsWindowStart } from './present.js';
 
 type Json<Op extends keyof operations, Status extends number> = operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer T } }>
   ? T
@@ -15,10 +15,18 @@ export type DeliveryListEnvelope = Json<'listWebhookEvents', 200>;
 export type DeliveryDetail = Json<'getWebhookEvent', 200>;
 export type RedeliveredDelivery = Json<'redeliverWebhookEvent', 202>;
 export type QueuedTestEvent = Json<'sendWebhookTestEvent', 202>;
+export type WebhookStats = Json<'getWebhookStats', 200>;
 export type DeliveryListQuery = NonNullable<operations['listWebhookEvents']['parameters']['query']>;
 export type TestEventRequest = operations['sendWebhookTestEvent']['requestBody']['content']['application/json'];
 
-export type DeliveryOperationsDeps = { deliveries: DeliveryStore; publisher: Publisher; clock: Clock; notifier: DeliveryNotifier };
+export type DeliveryOperationsDeps = {
+  deliveries: DeliveryStore;
+  publisher: Publisher;
+  clock: Clock;
+  notifier: DeliveryNotifier;
+  /** The worker's ANCHOR_AUTO_DISABLE_AFTER, for the stats' `auto_disable_at`. */
+  autoDisableAfterMs: number;
+};
 
 const webhookNotFound = () => new ProblemError('webhook_not_found', 'Webhook not found in this project.');
 const deliveryNotFound = () => new ProblemError('delivery_not_found', 'Delivery not found for this webhook.');
@@ -33,6 +41,7 @@ export function deliveryFilterOf(query: Partial<Record<keyof DeliveryListQuery, 
     offset: num(query.offset, deliveryLogPage.offset.default),
     ...(query.status !== undefined ? { status: String(query.status) as DeliveryStatus } : {}),
     ...(query.event_type !== undefined ? { eventType: String(query.event_type) } : {}),
+    ...(query.event_id !== undefined ? { eventId: String(query.event_id) } : {}),
     ...(query.created_after !== undefined ? { createdAfter: time(query.created_after) } : {}),
     ...(query.created_before !== undefined ? { createdBefore: time(query.created_before) } : {}),
   };
@@ -43,7 +52,7 @@ export function deliveryFilterOf(query: Partial<Record<keyof DeliveryListQuery, 
  * sendWebhookTestEvent. The log stays readable after its webhook is deleted; another project's
  * webhook is simply not found; a deleted webhook takes no new work, a disabled one neither.
  */
-export function deliveryOperations({ deliveries, publisher, clock, notifier }: DeliveryOperationsDeps) {
+export function deliveryOperations({ deliveries, publisher, clock, notifier, autoDisableAfterMs }: DeliveryOperationsDeps) {
   function loggedWebhook(projectId: string, webhookId: string): WebhookState {
     return deliveries.webhookInProject(projectId, webhookId) ?? throwProblem(webhookNotFound());
   }
@@ -57,8 +66,25 @@ export function deliveryOperations({ deliveries, publisher, clock, notifier }: D
   return {
     list(projectId: string, webhookId: string, filter: DeliveryFilter): DeliveryListEnvelope {
       loggedWebhook(projectId, webhookId);
-      const { count, items } = deliveries.list(webhookId, filter);
-      return { data: { count, items: items.map(presentDelivery) } };
+      const { count, items, countsByStatus } = deliveries.list(webhookId, filter);
+      return { data: { count, items: items.map(presentDelivery), counts_by_status: countsByStatus } };
+    },
+
+    /** The webhook's health: readable after it is deleted, like its log. */
+    stats(projectId: string, webhookId: string): WebhookStats {
+      const state = loggedWebhook(projectId, webhookId);
+      const now = clock.now();
+      const since = statsWindowStart(now);
+      return presentWebhookStats({
+        webhookId,
+        state,
+        since,
+        now,
+        // [since, now]: a delivery created in this very millisecond counts.
+        histogram: deliveries.histogram(webhookId, since, now + 1),
+        newest: deliveries.newest(webhookId),
+        autoDisableAfterMs,
+      });
     },
 
     get(projectId: string, webhookId: string, deliveryId: string): DeliveryDetail {

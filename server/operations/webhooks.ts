@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { previousSecretTtlSeconds, webhookLimit } from '../../generated/contract.js';
 import type { components, operations } from '../../generated/schema.js';
 import type { Clock } from '../clock.js';
-import { ProblemError } from '../problem.js';
+import { asSentence, ProblemError } from '../problem.js';
 import type { Stores } from '../storage/stores.js';
 import { checkWebhookUrl } from '../url-policy/index.js';
 import type { Resolver } from '../url-policy/types.js';
@@ -20,6 +20,7 @@ export type WebhookListEnvelope = Json<'listWebhooks', 200>;
 export type UpdatedWebhook = Json<'updateWebhook', 200>;
 export type DeletedWebhook = Json<'deleteWebhook', 200>;
 export type RotatedWebhook = Json<'rotateWebhookSecret', 200>;
+export type ServerInfo = Json<'getServerInfo', 200>;
 
 export type WebhookOperationsDeps = { stores: Stores; clock: Clock; resolver: Resolver; allowPrivateTargets: boolean };
 
@@ -33,7 +34,11 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
   /** The URL rules; a rejection names its rule in `detail`. Returns the normalised URL. */
   async function allowedUrl(rawUrl: string): Promise<string> {
     const verdict = await checkWebhookUrl(rawUrl, { resolver, allowPrivateTargets });
-    if (!verdict.ok) throw new ProblemError('url_not_allowed', `${verdict.rule}: ${verdict.detail}`);
+    if (!verdict.ok) {
+      // `detail` names the rule, as documented; `errors[]` places the sentence on the field.
+      const issue = { location: 'body' as const, path: '/url', message: asSentence(verdict.detail), rule: verdict.rule };
+      throw new ProblemError('url_not_allowed', `${verdict.rule}: ${verdict.detail}`, { errors: [issue] });
+    }
     return verdict.url;
   }
 
@@ -55,6 +60,9 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
   }
 
   return {
+    /** The settings that change which webhook URLs are accepted (reference server only). */
+    serverInfo: (): ServerInfo => ({ allow_private_targets: allowPrivateTargets }),
+
     async create(
       projectId: string,
       request: CreateWebhookRequest,
@@ -82,7 +90,7 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
             `This project already has ${webhookLimit} webhooks; delete one before creating another.`,
           );
         }
-        const body: CreatedWebhook = { ...presentWebhook(created.webhook), secret: created.secret };
+        const body: CreatedWebhook = { ...presentWebhook(created.webhook, now), secret: created.secret };
         // Only successful creates are recorded: a failed one may be retried with the same key once fixed.
         if (idempotencyKey) stores.idempotency.save(projectId, idempotencyKey, { requestHash, status: 201, body: JSON.stringify(body) }, now);
         return { status: 201, body, replayed: false };
@@ -90,12 +98,13 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
     },
 
     list(projectId: string): WebhookListEnvelope {
-      const items = stores.webhooks.list(projectId).map(presentWebhook);
+      const now = clock.now();
+      const items = stores.webhooks.list(projectId).map((row) => presentWebhook(row, now));
       return { data: { count: items.length, items } };
     },
 
     get(projectId: string, webhookId: string): WebhookPublic {
-      return presentWebhook(stores.webhooks.get(projectId, webhookId) ?? throwProblem(notFound()));
+      return presentWebhook(stores.webhooks.get(projectId, webhookId) ?? throwProblem(notFound()), clock.now());
     },
 
     async update(projectId: string, webhookId: string, request: UpdateWebhookRequest): Promise<UpdatedWebhook> {
@@ -108,7 +117,8 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
         ...(request.description !== undefined ? { description: descriptionOrNull(request.description) } : {}),
         ...(request.enabled !== undefined ? { enabled: request.enabled } : {}),
       };
-      return presentWebhook(stores.webhooks.update(projectId, webhookId, changes, clock.now()) ?? throwProblem(notFound()));
+      const now = clock.now();
+      return presentWebhook(stores.webhooks.update(projectId, webhookId, changes, now) ?? throwProblem(notFound()), now);
     },
 
     remove(projectId: string, webhookId: string): DeletedWebhook {
@@ -120,8 +130,9 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
       const ttlSeconds = request?.previous_secret_ttl_seconds ?? previousSecretTtlSeconds.default;
       return stores.transaction(() => {
         const webhook = stores.webhooks.get(projectId, webhookId) ?? throwProblem(notFound());
-        const rotated = stores.secrets.rotate(webhookId, clock.now(), ttlSeconds * 1000);
-        return { ...presentWebhook(webhook), secret: rotated.secret, previous_secret_expires_at: isoOrNull(rotated.previousExpiresAt) };
+        const now = clock.now();
+        const rotated = stores.secrets.rotate(webhookId, now, ttlSeconds * 1000);
+        return { ...presentWebhook(webhook, now), secret: rotated.secret, previous_secret_expires_at: isoOrNull(rotated.previousExpiresAt) };
       });
     },
   };

@@ -23,12 +23,23 @@ function sendProblem(res: Response, status: 404 | 503, title: string, detail: st
 }
 
 /**
- * `/dashboard`: the built single-page app. Hashed assets are cached for a year; the page itself
+ * `/dashboard`: the built single-page app, and `/favicon.ico`. Hashed assets are cached for a year; the page itself
  * is revalidated on every load; any other path under /dashboard is the page (the app routes it).
  * No auth here: the page holds no data, and the API key is typed into it.
  */
 export function dashboardRoutes(router: IRouter, { dir }: { dir: string }): void {
   const indexFile = join(dir, 'index.html');
+
+  // The site's icon, for the dashboard, the docs and any browser that asks. It is an SVG:
+  // browsers go by its Content-Type, not by the .ico in the name.
+  router.get('/favicon.ico', (req, res) => {
+    const icon = join(dir, 'favicon.svg');
+    if (!existsSync(icon)) {
+      sendProblem(res, 404, 'Not found', 'No favicon: the dashboard has not been built. Run `npm run build`.', req.path);
+      return;
+    }
+    res.sendFile(icon, { headers: { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400', 'X-Content-Type-Options': 'nosniff' } });
+  });
 
   router.get(['/dashboard', '/dashboard/{*rest}'], (req, res) => {
     if (!existsSync(indexFile)) {

@@ -5,11 +5,15 @@ import { deliveryFilterOf, type DeliveryOperations, type TestEventRequest } from
 const webhookId = (req: Request) => String(req.params.webhook_id);
 const deliveryId = (req: Request) => String(req.params.delivery_id);
 
-/** listWebhookEvents, getWebhookEvent, redeliverWebhookEvent and sendWebhookTestEvent. */
+/** listWebhookEvents, getWebhookEvent, redeliverWebhookEvent, sendWebhookTestEvent and getWebhookStats. */
 export function deliveryRoutes(router: IRouter, ops: DeliveryOperations): void {
 
   router.get('/v1/webhooks/:webhook_id/events', (req, res) => {
     res.json(ops.list(projectIdOf(res), webhookId(req), deliveryFilterOf(req.query)));
+  });
+
+  router.get('/v1/webhooks/:webhook_id/stats', (req, res) => {
+    res.json(ops.stats(projectIdOf(res), webhookId(req)));
   });
 
   router.get('/v1/webhooks/:webhook_id/events/:delivery_id', (req, res) => {

@@ -8,7 +8,7 @@ export const IDEMPOTENT_REPLAY_HEADER = 'Idempotent-Replayed';
 // The validator has checked every body, parameter and header against the spec before these run.
 const webhookId = (req: Request) => String(req.params.webhook_id);
 
-/** createWebhook, listWebhooks, getWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret. */
+/** createWebhook, listWebhooks, getWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, and getServerInfo. */
 export function webhookRoutes(router: IRouter, ops: WebhookOperations): void {
 
   router.post('/v1/webhooks', async (req, res) => {
@@ -35,6 +35,10 @@ export function webhookRoutes(router: IRouter, ops: WebhookOperations): void {
 
   router.post('/v1/webhooks/:webhook_id/rotate-secret', (req, res) => {
     res.json(ops.rotateSecret(projectIdOf(res), webhookId(req), req.body as RotateWebhookSecretRequest | undefined));
+  });
+
+  router.get('/v1/server-info', (_req, res) => {
+    res.json(ops.serverInfo());
   });
 
 }

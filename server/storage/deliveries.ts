@@ -14,6 +14,8 @@ export type DeliveryRow = {
   status: DeliveryStatus;
   attempt_count: number;
   last_status_code: number | null;
+  /** The error class of the last attempt; read with the row, from delivery_attempts. */
+  last_error: DeliveryErrorClass;
   next_attempt_at: number | null;
   lease_until: number | null;
   one_shot: number;
@@ -30,6 +32,8 @@ export type AttemptRow = {
   error_message: string | null;
   response_excerpt: string | null;
   request_headers: string;
+  /** JSON object, or null when there was no response (or the attempt predates migration 3). */
+  response_headers: string | null;
 };
 
 /** A delivery claimed for one attempt: everything the attempt needs, read in the claiming transaction. */
@@ -54,6 +58,7 @@ export type AttemptRecord = {
   errorMessage: string | null;
   responseExcerpt: string | null;
   requestHeaders: Record<string, string>;
+  responseHeaders?: Record<string, string> | null;
 };
 
 /**
@@ -112,12 +117,18 @@ export type DeliveryFilter = {
   offset: number;
   status?: DeliveryStatus;
   eventType?: string;
+  eventId?: string;
   createdAfter?: number;
   createdBefore?: number;
 };
 
 /** A webhook as the delivery log sees it: deleted ones stay visible to their project. */
-export type WebhookState = { enabled: boolean; deleted: boolean };
+export type WebhookState = { enabled: boolean; deleted: boolean; failingSince: number | null };
+
+export type StatusCounts = Record<DeliveryStatus, number>;
+
+/** Deliveries created from `since` on, by status and by hour (`hour` counts whole hours from `since`). */
+export type DeliveryHistogram = Array<{ hour: number; status: DeliveryStatus; n: number }>;
 
 export type RedeliverResult = { kind: 'not_found' } | { kind: 'in_progress' } | { kind: 'scheduled'; delivery: DeliveryRow };
 
@@ -144,7 +155,12 @@ export type DeliveryStore = {
   nextWakeAt(now: number): number | null;
   /** The webhook of this project, deleted or not; undefined for a missing one or another project's. */
   webhookInProject(projectId: string, webhookId: string): WebhookState | undefined;
-  list(webhookId: string, filter: DeliveryFilter): { count: number; items: DeliveryRow[] };
+  /** One page, the total, and what each status would count under the other filters. */
+  list(webhookId: string, filter: DeliveryFilter): { count: number; items: DeliveryRow[]; countsByStatus: StatusCounts };
+  /** The webhook's deliveries created in [since, until), counted by hour and status. */
+  histogram(webhookId: string, since: number, until: number): DeliveryHistogram;
+  /** The newest delivery, or undefined when there is none. */
+  newest(webhookId: string): DeliveryRow | undefined;
   get(webhookId: string, deliveryId: string): DeliveryRow | undefined;
   payloadOf(eventId: string): string | undefined;
   attempts(deliveryId: string): AttemptRow[];
@@ -193,7 +209,7 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     WHERE id = @id AND status = 'in_flight' AND lease_until = @leaseUntil
     RETURNING status`);
   // A burst of finished attempts is written by one multi-row INSERT (a statement per row count, kept).
-  const ATTEMPT_COLUMNS = 9;
+  const ATTEMPT_COLUMNS = 10;
   const ATTEMPTS_PER_INSERT = 64;
   const insertAttempts = new Map<number, Statement>();
   const insertAttemptRows = (rows: unknown[][]) => {
@@ -202,7 +218,9 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       let insert = insertAttempts.get(chunk.length);
       if (!insert) {
         const values = Array.from({ length: chunk.length }, () => `(${Array(ATTEMPT_COLUMNS).fill('?').join(',')})`).join(',');
-        insert = db.prepare(`INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, duration_ms, status_code, error, error_message, response_excerpt, request_headers) VALUES ${values}`);
+        insert = db.prepare(
+          `INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, duration_ms, status_code, error, error_message, response_excerpt, request_headers, response_headers) VALUES ${values}`,
+        );
         insertAttempts.set(chunk.length, insert);
       }
       insert.run(...chunk.flat());
@@ -225,24 +243,41 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     "SELECT MIN(lease_until) AS at FROM deliveries WHERE status = 'in_flight'",
   );
 
-  const webhookOfProject = db.prepare<{ projectId: string; webhookId: string }, { enabled: number; deleted: number }>(
-    'SELECT enabled, deleted_at IS NOT NULL AS deleted FROM webhooks WHERE id = @webhookId AND project_id = @projectId',
+  const webhookOfProject = db.prepare<{ projectId: string; webhookId: string }, { enabled: number; deleted: number; failing_since: number | null }>(
+    'SELECT enabled, deleted_at IS NOT NULL AS deleted, failing_since FROM webhooks WHERE id = @webhookId AND project_id = @projectId',
   );
 
-  const filterSql = `
+  // A row with its last attempt's error class, through the attempts' primary key.
+  const ROW = `deliveries.*, (SELECT a.error FROM delivery_attempts a WHERE a.delivery_id = deliveries.id ORDER BY a.attempt_number DESC LIMIT 1) AS last_error`;
+  const otherFilters = `
     FROM deliveries WHERE webhook_id = @webhookId
-      AND (@status IS NULL OR status = @status)
       AND (@eventType IS NULL OR event_type = @eventType)
+      AND (@eventId IS NULL OR event_id = @eventId)
       AND (@createdAfter IS NULL OR created_at >= @createdAfter)
       AND (@createdBefore IS NULL OR created_at < @createdBefore)`;
-  const countMatching = db.prepare<Record<string, unknown>, { n: number }>(`SELECT COUNT(*) AS n ${filterSql}`);
+  const filterSql = `${otherFilters} AND (@status IS NULL OR status = @status)`;
+  // One pass counts every status: the page's total is the filtered status's count, or their sum.
+  // Without an event filter the count reads deliveries_by_webhook_status alone.
+  const countByStatus = db.prepare<Record<string, unknown>, { status: DeliveryStatus; n: number }>(`SELECT status, COUNT(*) AS n ${otherFilters} GROUP BY status`);
+  const countByStatusInWindow = db.prepare<{ webhookId: string; createdAfter: number; createdBefore: number }, { status: DeliveryStatus; n: number }>(`
+    SELECT status, COUNT(*) AS n FROM deliveries
+    WHERE webhook_id = @webhookId AND created_at >= @createdAfter AND created_at < @createdBefore
+    GROUP BY status`);
   const pageMatching = db.prepare<Record<string, unknown>, DeliveryRow>(
-    `SELECT * ${filterSql} ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
+    `SELECT ${ROW} ${filterSql} ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
   );
-  const getOne = db.prepare<{ webhookId: string; id: string }, DeliveryRow>('SELECT * FROM deliveries WHERE id = @id AND webhook_id = @webhookId');
+  const getOne = db.prepare<{ webhookId: string; id: string }, DeliveryRow>(`SELECT ${ROW} FROM deliveries WHERE id = @id AND webhook_id = @webhookId`);
+  const newestOf = db.prepare<{ webhookId: string }, DeliveryRow>(
+    `SELECT ${ROW} FROM deliveries WHERE webhook_id = @webhookId ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+  );
+  // Whole hours from @since: the bound parameters are REAL, so the division is cast back.
+  const histogramOf = db.prepare<{ webhookId: string; since: number; until: number }, { hour: number; status: DeliveryStatus; n: number }>(`
+    SELECT CAST((created_at - @since) / 3600000 AS INTEGER) AS hour, status, COUNT(*) AS n FROM deliveries
+    WHERE webhook_id = @webhookId AND created_at >= @since AND created_at < @until
+    GROUP BY hour, status`);
   const payload = db.prepare<{ id: string }, { payload: string }>('SELECT payload FROM events WHERE id = @id');
   const attemptsOf = db.prepare<{ id: string }, AttemptRow>(`
-    SELECT attempt_number, started_at, duration_ms, status_code, error, error_message, response_excerpt, request_headers
+    SELECT attempt_number, started_at, duration_ms, status_code, error, error_message, response_excerpt, request_headers, response_headers
     FROM delivery_attempts WHERE delivery_id = @id ORDER BY attempt_number`);
   const reschedule = db.prepare(`
     UPDATE deliveries SET status = 'pending', next_attempt_at = @now, one_shot = @oneShot, updated_at = @now
@@ -326,7 +361,18 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     });
     if (!updated) return { recorded: false };
     const a = attempt;
-    attemptRows.push([claim.deliveryId, a.attemptNumber, a.startedAt, a.durationMs, a.statusCode, a.error, a.errorMessage, a.responseExcerpt, JSON.stringify(a.requestHeaders)]);
+    attemptRows.push([
+      claim.deliveryId,
+      a.attemptNumber,
+      a.startedAt,
+      a.durationMs,
+      a.statusCode,
+      a.error,
+      a.errorMessage,
+      a.responseExcerpt,
+      JSON.stringify(a.requestHeaders),
+      a.responseHeaders ? JSON.stringify(a.responseHeaders) : null,
+    ]);
     if (decision.failingSince !== webhook.failingSince) {
       setFailingSince.run({ id: claim.webhookId, failingSince: decision.failingSince });
       webhook.failingSince = decision.failingSince;
@@ -371,6 +417,7 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     webhookId,
     status: f.status ?? null,
     eventType: f.eventType ?? null,
+    eventId: f.eventId ?? null,
     createdAfter: f.createdAfter ?? null,
     createdBefore: f.createdBefore ?? null,
   });
@@ -387,15 +434,23 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     },
     webhookInProject(projectId, webhookId) {
       const row = webhookOfProject.get({ projectId, webhookId });
-      return row && { enabled: row.enabled === 1, deleted: row.deleted === 1 };
+      return row && { enabled: row.enabled === 1, deleted: row.deleted === 1, failingSince: row.failing_since };
     },
     list(webhookId, filter) {
       const params = filterParams(webhookId, filter);
-      return {
-        count: countMatching.get(params)!.n,
-        items: pageMatching.all({ ...params, limit: filter.limit, offset: filter.offset }),
-      };
+      const countsByStatus: StatusCounts = { pending: 0, in_flight: 0, succeeded: 0, failed: 0, dead: 0 };
+      const counted =
+        filter.eventType === undefined && filter.eventId === undefined
+          ? countByStatusInWindow.all({ webhookId, createdAfter: filter.createdAfter ?? 0, createdBefore: filter.createdBefore ?? Number.MAX_SAFE_INTEGER })
+          : countByStatus.all(params);
+      for (const { status, n } of counted) countsByStatus[status] = n;
+      const count = filter.status ? countsByStatus[filter.status] : Object.values(countsByStatus).reduce((a, b) => a + b, 0);
+      // Past the last row there is nothing to read: skip the query (a poll of an empty filter).
+      const items = filter.offset < count ? pageMatching.all({ ...params, limit: filter.limit, offset: filter.offset }) : [];
+      return { count, items, countsByStatus };
     },
+    histogram: (webhookId, since, until) => histogramOf.all({ webhookId, since, until }),
+    newest: (webhookId) => newestOf.get({ webhookId }),
     get: (webhookId, deliveryId) => getOne.get({ webhookId, id: deliveryId }),
     payloadOf: (eventId) => payload.get({ id: eventId })?.payload,
     attempts: (deliveryId) => attemptsOf.all({ id: deliveryId }),

@@ -17,6 +17,8 @@ export type WebhookRow = {
   disabled_reason: DisabledReason;
   created_at: number;
   updated_at: number;
+  /** When the secret replaced by the last rotation expires, possibly already past; null when there is none. */
+  previous_secret_expires_at: number | null;
 };
 export type NewWebhook = { url: string; subscribed_events: WebhookEventType[]; description: string | null };
 /** The fields an update may change; `enabled` also sets or clears `disabled_reason`. */
@@ -46,9 +48,12 @@ type Row = {
   disabled_reason: string | null;
   created_at: number;
   updated_at: number;
+  previous_secret_expires_at: number | null;
 };
 
-const COLUMNS = 'id, project_id, url, description, subscribed_events, enabled, disabled_reason, created_at, updated_at';
+// The previous secret's expiry: a rotation keeps at most one secret with an expiry.
+const COLUMNS = `id, project_id, url, description, subscribed_events, enabled, disabled_reason, created_at, updated_at,
+  (SELECT MAX(s.expires_at) FROM webhook_secrets s WHERE s.webhook_id = webhooks.id) AS previous_secret_expires_at`;
 
 function toWebhook(row: Row): WebhookRow {
   return {

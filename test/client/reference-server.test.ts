@@ -98,6 +98,13 @@ describe('the client against the reference server', () => {
     expect(receiver.requests[1]!.headers['anchor-delivery-id']).toBe(ctx.deliveryId);
   });
 
+  it('reads its stats: the last delivery and the last 24 h by status', async () => {
+    const { data } = (await call('getWebhookStats')) as { data: { counts: { succeeded: number }; last_delivery: { id: string } | null; hourly: unknown[] } };
+    expect(data.counts.succeeded).toBe(1);
+    expect(data.last_delivery?.id).toBe(ctx.deliveryId);
+    expect(data.hourly).toHaveLength(24);
+  });
+
   it('deletes it, after which a get is a typed 404', async () => {
     const { data } = (await call('deleteWebhook')) as { data: { deleted: boolean } };
     expect(data.deleted).toBe(true);

@@ -179,6 +179,13 @@ describe('the management journey through Prism’s validating proxy', () => {
     await t.worker.idle();
   });
 
+  it('reads the webhook’s stats and the server’s settings (the internal operation)', async () => {
+    const stats = await anchor.GET('/v1/webhooks/{webhook_id}/stats', { params: { path: { webhook_id: webhookId } } });
+    expect([stats.response.status, stats.data?.counts.succeeded, stats.data?.hourly.length]).toEqual([200, 2, 24]);
+    const info = await anchor.GET('/v1/server-info');
+    expect([info.response.status, info.data?.allow_private_targets]).toEqual([200, true]);
+  });
+
   it('refuses a test event to a disabled webhook with 409 webhook_disabled, then deletes it', async () => {
     const path = { webhook_id: webhookId };
     const disabled = await anchor.PATCH('/v1/webhooks/{webhook_id}', { params: { path }, body: { enabled: false } });

@@ -6,8 +6,9 @@ const publicDoc = loadBundle('public');
 
 const PUBLIC_OPERATIONS = [
   'createWebhook', 'listWebhooks', 'getWebhook', 'updateWebhook', 'deleteWebhook', 'rotateWebhookSecret',
-  'sendWebhookTestEvent', 'listWebhookEvents', 'getWebhookEvent', 'redeliverWebhookEvent', 'listWebhookEventTypes',
+  'sendWebhookTestEvent', 'listWebhookEvents', 'getWebhookEvent', 'redeliverWebhookEvent', 'listWebhookEventTypes', 'getWebhookStats',
 ];
+const INTERNAL_OPERATIONS = ['publishEvent', 'getServerInfo'];
 const CATALOG = [
   'task.completed', 'task.failed', 'task.cancelled', 'task.healed', 'session.completed', 'session.failed',
   'session.recording.ready', 'batch.completed', 'batch.failed', 'intervention.requested', 'intervention.resolved',
@@ -15,16 +16,15 @@ const CATALOG = [
 ];
 
 describe('the bundled contract', () => {
-  it('has the 11 public operations plus the internal publishEvent, and nothing else', () => {
+  it('has the 12 public operations plus the internal publishEvent and getServerInfo, and nothing else', () => {
     const ids = operationsOf(full).map((o) => o.operation.operationId);
-    expect(ids.sort()).toEqual([...PUBLIC_OPERATIONS, 'publishEvent'].sort());
-    const publish = operationsOf(full).find((o) => o.operation.operationId === 'publishEvent');
-    expect(publish?.operation['x-internal']).toBe(true);
+    expect(ids.sort()).toEqual([...PUBLIC_OPERATIONS, ...INTERNAL_OPERATIONS].sort());
+    for (const id of INTERNAL_OPERATIONS) expect(operationsOf(full).find((o) => o.operation.operationId === id)?.operation['x-internal'], id).toBe(true);
   });
 
   it('keeps internal operations, and their schemas, out of the public bundle', () => {
     expect(operationsOf(publicDoc).map((o) => o.operation.operationId).sort()).toEqual([...PUBLIC_OPERATIONS].sort());
-    expect(JSON.stringify(publicDoc)).not.toMatch(/x-internal|publishEvent|PublishEvent|"\/v1\/events"/);
+    expect(JSON.stringify(publicDoc)).not.toMatch(/x-internal|publishEvent|PublishEvent|"\/v1\/events"|getServerInfo|ServerInfo|server-info/);
   });
 
   it('has one `webhooks` entry per catalog event type, matching the enum', () => {

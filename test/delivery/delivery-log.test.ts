@@ -58,8 +58,44 @@ describe('listWebhookEvents', () => {
     const window = await list(webhookId, { created_after: new Date(times[1]!).toISOString(), created_before: new Date(times[3]!).toISOString() });
     expect(window.data!.data.items.map((d) => d.created_at)).toEqual([times[2]!, times[1]!].map((ms) => new Date(ms).toISOString()));
 
-    expect((await list(webhookId, { status: 'succeeded' })).data!.data).toEqual({ count: 0, items: [] });
+    const none = { pending: 0, in_flight: 0, succeeded: 0, failed: 0, dead: 0 };
+    expect((await list(webhookId, { status: 'succeeded' })).data!.data).toEqual({ count: 0, items: [], counts_by_status: { ...none, pending: 5 } });
     expect((await list(webhookId, { status: 'pending', limit: 1 })).data!.data.count).toBe(5);
+
+    // One event's delivery, by its id; the counts follow every filter but the status.
+    const byEvent = await list(webhookId, { event_id: all.data!.data.items[3]!.event_id, status: 'succeeded' });
+    expect(byEvent.data!.data).toEqual({ count: 0, items: [], counts_by_status: { ...none, pending: 1 } });
+    const oneEvent = await list(webhookId, { event_id: all.data!.data.items[3]!.event_id });
+    expect(oneEvent.data!.data.items.map((d) => d.id)).toEqual([all.data!.data.items[3]!.id]);
+    expect(failed.data!.data.counts_by_status).toEqual({ ...none, pending: 2 });
+    expect(all.data!.data.items.every((d) => d.last_error === null)).toBe(true);
+  });
+
+  it('counts each status for filter chips, and gives the last attempt’s error class', async () => {
+    const { t, receiver, createWebhook, publish, list } = await setup();
+    receiver.setResponder((req) => ({ status: req.headers['anchor-event'] === 'task.failed' ? 500 : 200 }));
+    const webhookId = await createWebhook(['task.completed', 'task.failed']);
+    await publish('task.completed');
+    await publish('task.failed');
+    await receiver.waitFor(2);
+    await t.worker.idle();
+    // Nothing listens on a closed receiver's port: the attempt cannot connect.
+    const gone = await startReceiver();
+    await gone.close();
+    const { data: unreachable } = await t.client.POST('/v1/webhooks', { body: { url: gone.url, subscribed_events: ['session.failed'] } });
+    await publish('session.failed');
+    await t.worker.idle();
+
+    const { data } = await list(webhookId);
+    expect(data!.data.counts_by_status).toEqual({ pending: 0, in_flight: 0, succeeded: 1, failed: 1, dead: 0 });
+    expect(data!.data.items.map((d) => [d.event_type, d.status, d.last_status_code, d.last_error])).toEqual([
+      ['task.failed', 'failed', 500, 'http_status'],
+      ['task.completed', 'succeeded', 200, null],
+    ]);
+    const refused = (await list(unreachable!.id)).data!.data.items;
+    expect(refused.map((d) => [d.status, d.last_status_code, d.last_error])).toEqual([['failed', null, 'connection']]);
+    const detail = await t.client.GET('/v1/webhooks/{webhook_id}/events/{delivery_id}', { params: { path: { webhook_id: unreachable!.id, delivery_id: refused[0]!.id } } });
+    expect(detail.data!.attempts.map((a) => [a.error, a.response_headers])).toEqual([['connection', null]]);
   });
 
   it('filters by each status on a log that mixes every status', async () => {
@@ -107,7 +143,7 @@ describe('getWebhookEvent', () => {
   it('returns attempts oldest first and the exact payload sent', async () => {
     const { t, receiver, createWebhook, publish, list } = await setup();
     const statuses = [500, 200];
-    receiver.setResponder((_r, i) => ({ status: statuses[i] ?? 200, body: i === 0 ? 'boom' : 'ok' }));
+    receiver.setResponder((_r, i) => ({ status: statuses[i] ?? 200, headers: { 'x-receiver': `attempt ${i + 1}` }, body: i === 0 ? 'boom' : 'ok' }));
     const webhookId = await createWebhook();
     await publish('task.completed');
     await receiver.waitFor(1);
@@ -125,6 +161,9 @@ describe('getWebhookEvent', () => {
       [2, 200, null, 'ok'],
     ]);
     expect(data!.attempts[0]!.error_message).toBe('The receiver answered 500.');
+    // What the receiver answered besides its body: its headers, as sent.
+    expect(data!.attempts.map((a) => a.response_headers?.['x-receiver'])).toEqual(['attempt 1', 'attempt 2']);
+    expect(data!.attempts[1]!.response_headers).toMatchObject({ date: expect.any(String), connection: 'keep-alive' });
     expect(data!.payload).toBe(receiver.requests[1]!.rawBody.toString());
     expect(receiver.requests[0]!.rawBody.equals(receiver.requests[1]!.rawBody)).toBe(true);
   });
@@ -183,6 +222,71 @@ describe('redeliverWebhookEvent', () => {
     });
     expect(response.status).toBe(409);
     expect(error).toMatchObject({ code: 'delivery_in_progress' });
+  });
+});
+
+describe('getWebhookStats', () => {
+  const HOUR = 3_600_000;
+  const zero = { pending: 0, in_flight: 0, succeeded: 0, failed: 0, dead: 0 };
+
+  it('200: the last delivery, the last 24 h by status and hour by hour, and since when it fails and when it would be disabled', async () => {
+    const { t, receiver, createWebhook, publish } = await setup();
+    receiver.setResponder((req) => ({ status: req.headers['anchor-event'] === 'task.failed' ? 500 : 200 }));
+    const webhookId = await createWebhook(['task.completed', 'task.failed']);
+    const stats = async () => {
+      const { data, response } = await t.client.GET('/v1/webhooks/{webhook_id}/stats', { params: { path: { webhook_id: webhookId } } });
+      expect(response.status).toBe(200);
+      return data!;
+    };
+    const start = t.clock.now();
+    const hourOf = (ms: number) => Math.floor(ms / HOUR) * HOUR;
+
+    const fresh = await stats();
+    expect(fresh).toMatchObject({ webhook_id: webhookId, counts: zero, last_delivery: null, failing_since: null, auto_disable_at: null });
+    expect(fresh.window_start).toBe(new Date(hourOf(start) - 23 * HOUR).toISOString());
+    expect(fresh.window_end).toBe(new Date(start).toISOString());
+    expect(fresh.hourly.map((h) => h.start)).toEqual(Array.from({ length: 24 }, (_, i) => new Date(hourOf(start) - (23 - i) * HOUR).toISOString()));
+
+    await publish('task.completed');
+    await receiver.waitFor(1);
+    await t.worker.idle();
+    t.clock.advance(2 * HOUR);
+    await publish('task.failed');
+    await receiver.waitFor(2);
+    await t.worker.idle();
+    const failingSince = t.clock.now();
+
+    const failing = await stats();
+    expect(failing.counts).toEqual({ ...zero, succeeded: 1, failed: 1 });
+    expect(failing.hourly[21]!.counts).toEqual({ ...zero, succeeded: 1 });
+    expect(failing.hourly[23]!.counts).toEqual({ ...zero, failed: 1 });
+    expect(failing.hourly.filter((h) => Object.values(h.counts).some((n) => n > 0))).toHaveLength(2);
+    expect(failing.last_delivery).toMatchObject({ event_type: 'task.failed', status: 'failed', last_status_code: 500, last_error: 'http_status' });
+    expect(failing.failing_since).toBe(new Date(failingSince).toISOString());
+    // The worker's threshold (ANCHOR_AUTO_DISABLE_AFTER, 5 days by default) after the failures began.
+    expect(failing.auto_disable_at).toBe(new Date(failingSince + 5 * 24 * HOUR).toISOString());
+
+    // Disabled: it will not be disabled again; 23 hours on, the first delivery has left the window.
+    await t.client.PATCH('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } }, body: { enabled: false } });
+    t.clock.advance(23 * HOUR);
+    const later = await stats();
+    expect(later.auto_disable_at).toBeNull();
+    expect(later.counts).toEqual({ ...zero, [later.last_delivery!.status]: 1 });
+    expect(later.last_delivery!.event_type).toBe('task.failed');
+  });
+
+  it('404 for an unknown webhook and for another project’s; a deleted webhook’s stats stay readable', async () => {
+    const { t, createWebhook } = await setup({ startWorker: false });
+    const webhookId = await createWebhook();
+    const other = t.newProject();
+    for (const [client, id] of [[t.client, 'wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y'], [other.client, webhookId]] as const) {
+      const { response, error } = await client.GET('/v1/webhooks/{webhook_id}/stats', { params: { path: { webhook_id: id } } });
+      expect(response.status).toBe(404);
+      expect(error).toMatchObject({ code: 'webhook_not_found' });
+    }
+    await t.client.DELETE('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } });
+    const { response } = await t.client.GET('/v1/webhooks/{webhook_id}/stats', { params: { path: { webhook_id: webhookId } } });
+    expect(response.status).toBe(200);
   });
 });
 

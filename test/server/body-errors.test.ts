@@ -18,6 +18,6 @@ it('a body that does not match its Content-Encoding is a 400 about the body, not
   expect(res.status).toBe(400);
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   const problem = await res.json();
-  expect(problem).toMatchObject({ code: 'validation_failed', errors: [{ location: 'body', path: '', message: 'must match its Content-Encoding' }] });
+  expect(problem).toMatchObject({ code: 'validation_failed', errors: [{ location: 'body', path: '', message: 'Send a body that matches its Content-Encoding, or none.', rule: 'content_encoding' }] });
   expect(problem.detail).toMatch(/^The request body could not be decompressed \(.+\)\.$/);
 });

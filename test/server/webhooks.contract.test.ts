@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadBundle } from '../support/spec.js';
 import { createTestClock, newWebhook, startTestApp, sharedTestApp, stubResolver, TEST_EPOCH, type TestApp } from '../support/test-app.js';
 
-const OWNED = ['createWebhook', 'listWebhooks', 'getWebhook', 'updateWebhook', 'deleteWebhook', 'rotateWebhookSecret', 'listWebhookEventTypes'];
+const OWNED = ['createWebhook', 'listWebhooks', 'getWebhook', 'updateWebhook', 'deleteWebhook', 'rotateWebhookSecret', 'listWebhookEventTypes', 'getServerInfo'];
 const UNKNOWN_ID = 'wh_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -70,7 +70,7 @@ describe('createWebhook', () => {
   it('400 validation_failed: malformed JSON, a missing body, an empty event list, a bad Idempotency-Key', async () => {
     const malformed = await t.client.POST('/v1/webhooks', { body: newWebhook() as never, bodySerializer: () => '{"url": "https://a' });
     expect(malformed.response.status).toBe(400);
-    expect(malformed.error).toMatchObject({ code: 'validation_failed', errors: [{ location: 'body', path: '', message: 'must be valid JSON' }] });
+    expect(malformed.error).toMatchObject({ code: 'validation_failed', errors: [{ location: 'body', path: '', message: 'Send valid JSON: the body could not be parsed.', rule: 'json' }] });
 
     const missing = await t.client.POST('/v1/webhooks', { body: undefined as never });
     expect(missing.response.status).toBe(400);
@@ -82,6 +82,43 @@ describe('createWebhook', () => {
     const badKey = await t.client.POST('/v1/webhooks', { body: newWebhook() as never, params: { header: { 'Idempotency-Key': 'has space' } } });
     expect(badKey.response.status).toBe(400);
     expect(badKey.error?.errors).toEqual([expect.objectContaining({ location: 'header', path: 'idempotency-key' })]);
+  });
+
+  it('400 validation_failed: one plain sentence per invalid value, with the rule it broke', async () => {
+    // What an empty form sends: one sentence per field, not Ajv's text, and no "not a URL" for an empty URL.
+    const empty = await t.client.POST('/v1/webhooks', { body: { url: '', subscribed_events: [] } });
+    expect(empty.error).toMatchObject({
+      detail: 'The request is invalid. url: Enter the URL. subscribed_events: Choose at least one subscribed event.',
+      errors: [
+        { location: 'body', path: '/url', message: 'Enter the URL.', rule: 'minLength' },
+        { location: 'body', path: '/subscribed_events', message: 'Choose at least one subscribed event.', rule: 'minItems' },
+      ],
+    });
+
+    const wrong = await t.client.POST('/v1/webhooks', {
+      body: { url: 'hooks.anchor-customer.io/in', subscribed_events: ['task.exploded', 'task.failed', 'task.failed'], description: 'd'.repeat(300), colour: 'red' } as never,
+    });
+    const byPath = Object.fromEntries(wrong.error!.errors!.map((i) => [i.path, [i.message, i.rule]]));
+    expect(byPath).toEqual({
+      '/url': ['That is not a URL: include the scheme, as in https://example.com/webhooks.', 'format'],
+      '/subscribed_events/0': [expect.stringMatching(/^Unknown value "task\.exploded": use one of task\.completed, task\.failed, .*identity\.authentication_failed\.$/), 'enum'],
+      '/subscribed_events': ['Remove the duplicates: each of the subscribed events may appear once.', 'uniqueItems'],
+      '/description': ['Too long: the description may have at most 256 characters, not 300.', 'maxLength'],
+      '/colour': ['Remove "colour": it is not a field of this request.', 'additionalProperties'],
+    });
+    // No validator jargon reaches a client.
+    expect(JSON.stringify(wrong.error)).not.toMatch(/must NOT|must match format|must be equal to/);
+
+    const missing = await t.client.POST('/v1/webhooks', { body: { subscribed_events: 'task.failed' } as never });
+    expect(missing.error!.errors).toEqual([
+      { location: 'body', path: '/url', message: 'Enter the URL: it is required.', rule: 'required' },
+      { location: 'body', path: '/subscribed_events', message: 'Send an array here, not a string.', rule: 'type' },
+    ]);
+
+    const badId = await t.client.GET('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: 'hook-1' } } });
+    expect(badId.error!.errors).toEqual([{ location: 'path', path: 'webhook_id', message: 'That is not a valid webhook ID: it must match ^wh_[0-9A-Za-z]+$.', rule: 'pattern' }]);
+    const unknownParameter = await t.client.GET('/v1/webhooks', { params: { query: { page: 2 } } as never });
+    expect(unknownParameter.error!.errors).toEqual([{ location: 'query', path: 'page', message: 'Remove "page": this operation has no such query parameter.', rule: 'unknown_parameter' }]);
   });
 
   it('400 url_not_allowed: names the URL rule that fired in detail', async () => {
@@ -106,6 +143,9 @@ describe('createWebhook', () => {
       expect(response.status, url).toBe(400);
       expect(error, url).toMatchObject({ code: 'url_not_allowed', title: 'URL not allowed' });
       expect(error!.detail, url).toMatch(new RegExp(`^${rule}: .+`));
+      // errors[] places a sentence without the code on the URL field, and gives the rule apart.
+      expect(error!.errors, url).toEqual([{ location: 'body', path: '/url', message: expect.stringMatching(/^[A-Z0-9].+\.$/), rule }]);
+      expect(error!.errors![0]!.message, url).not.toContain(rule);
       expect(JSON.stringify(error), url).not.toContain('pw');
     }
     const { data } = await t.client.GET('/v1/webhooks');
@@ -312,7 +352,7 @@ describe('updateWebhook', () => {
 
     const none = await t.client.PATCH('/v1/webhooks/{webhook_id}', { params: { path }, body: undefined as never });
     expect(none.response.status).toBe(400);
-    expect(none.error?.errors).toEqual([{ location: 'body', path: '', message: 'is required' }]);
+    expect(none.error?.errors).toEqual([{ location: 'body', path: '', message: 'Send a JSON body: this operation requires one.', rule: 'required' }]);
 
     const unknown = await t.client.PATCH('/v1/webhooks/{webhook_id}', { params: { path }, body: { secret: 'mine' } as never });
     expect(unknown.error?.errors).toEqual([expect.objectContaining({ location: 'body', path: '/secret' })]);
@@ -385,8 +425,13 @@ describe('rotateWebhookSecret', () => {
     expect(data!.secret).not.toBe(created.secret);
     expect(data!.previous_secret_expires_at).toBe(new Date(TEST_EPOCH + 1_000 + DAY_MS).toISOString());
     const { secret: _s, previous_secret_expires_at: _p, ...publicFields } = data!;
-    const { secret: _c, ...createdPublic } = created;
+    const { secret: _c, previous_secret_expires_at: before, ...createdPublic } = created;
     expect(publicFields).toEqual(createdPublic);
+    expect(before).toBeNull();
+    // Every read shows until when the old secret is valid, and nothing once it expired.
+    const read = async () => (await t.client.GET('/v1/webhooks/{webhook_id}', { params: { path } })).data!.previous_secret_expires_at;
+    expect(await read()).toBe(data!.previous_secret_expires_at);
+    expect((await t.client.GET('/v1/webhooks')).data!.data.items[0]!.previous_secret_expires_at).toBe(data!.previous_secret_expires_at);
 
     // What the dispatcher signs with: both during the overlap, then only the new secret.
     expect(t.stores.secrets.validSecrets(created.id, t.clock.now())).toEqual([data!.secret, created.secret]);
@@ -394,6 +439,7 @@ describe('rotateWebhookSecret', () => {
     expect(t.stores.secrets.validSecrets(created.id, t.clock.now())).toEqual([data!.secret, created.secret]);
     t.clock.advance(1);
     expect(t.stores.secrets.validSecrets(created.id, t.clock.now())).toEqual([data!.secret]);
+    expect(await read()).toBeNull();
   });
 
   it('200: previous_secret_ttl_seconds sets the overlap; 0 revokes at once; rotating again ends the older overlap', async () => {
@@ -445,16 +491,21 @@ describe('listWebhookEventTypes', () => {
     const types = Object.keys(spec.webhooks);
     expect(data!.data.count).toBe(types.length);
     expect(data!.data.items.map((i) => i.type)).toEqual(types);
-    expect(data!.data.items[0]).toEqual({
+    const { example_payload: example, ...info } = data!.data.items[0]!;
+    expect(info).toEqual({
       type: 'task.completed',
       resource: 'task',
       description: 'A task run finished successfully.',
       payload_schema: 'TaskCompletedEvent',
     });
+    // The spec's example body, with the summary a test event of the type gets.
+    const documented = Object.values<any>(spec.webhooks['task.completed']!.post.requestBody.content['application/json'].examples)[0].value;
+    expect(example).toEqual({ ...documented, text: 'Task checkout-flow completed' });
     for (const item of data!.data.items) {
       expect(item.type.startsWith(`${item.resource}.`)).toBe(true);
       expect(spec.components.schemas![item.payload_schema]).toBeDefined();
       expect(item.description).not.toMatch(/\n/);
+      expect(item.example_payload.type).toBe(item.type);
     }
   });
 
@@ -468,6 +519,27 @@ describe('listWebhookEventTypes', () => {
     const { response, error } = await t.clientFor('').GET('/v1/webhook-event-types');
     expect(response.status).toBe(401);
     expect(error?.code).toBe('unauthorized');
+  });
+});
+
+describe('getServerInfo', () => {
+  it('200: whether webhook URLs may point at private addresses, as the server was started', async () => {
+    const { data, response } = await t.client.GET('/v1/server-info');
+    expect(response.status).toBe(200);
+    expect(data).toEqual({ allow_private_targets: false });
+    const local = await startTestApp({ config: { allowPrivateTargets: true } });
+    try {
+      expect((await local.client.GET('/v1/server-info')).data).toEqual({ allow_private_targets: true });
+      for (const entry of local.seen) seenAll.add(entry);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('400 for an unknown query parameter; 401 without a key', async () => {
+    const { response } = await t.client.GET('/v1/server-info', { params: { query: { verbose: 1 } } as never });
+    expect(response.status).toBe(400);
+    expect((await t.clientFor('').GET('/v1/server-info')).response.status).toBe(401);
   });
 });
 
@@ -486,6 +558,7 @@ describe('429 rate_limited', () => {
         () => app.client.DELETE('/v1/webhooks/{webhook_id}', { params: { path } }),
         () => app.client.POST('/v1/webhooks/{webhook_id}/rotate-secret', { params: { path } }),
         () => app.client.GET('/v1/webhook-event-types'),
+        () => app.client.GET('/v1/server-info'),
       ];
       for (const call of calls) {
         // The bucket is empty (burst 2, one spent per call, the clock never moves)...

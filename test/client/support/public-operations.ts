@@ -35,6 +35,7 @@ export const publicCalls: Record<string, (anchor: AnchorClient, ctx: CallContext
     anchor.GET('/v1/webhooks/{webhook_id}/events/{delivery_id}', { params: { path: { webhook_id: ctx.webhookId, delivery_id: ctx.deliveryId } } }),
   redeliverWebhookEvent: (anchor, ctx) =>
     anchor.POST('/v1/webhooks/{webhook_id}/events/{delivery_id}/redeliver', { params: { path: { webhook_id: ctx.webhookId, delivery_id: ctx.deliveryId } } }),
+  getWebhookStats: (anchor, ctx) => anchor.GET('/v1/webhooks/{webhook_id}/stats', { params: { path: { webhook_id: ctx.webhookId } } }),
   deleteWebhook: (anchor, ctx) => anchor.DELETE('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: ctx.webhookId } } }),
 };
 
