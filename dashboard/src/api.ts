@@ -11,6 +11,8 @@ export type Delivery = Schemas['WebhookDelivery'];
 export type DeliveryDetail = Schemas['WebhookDeliveryDetail'];
 export type DeliveryStatus = Schemas['DeliveryStatus'];
 export type Attempt = Schemas['DeliveryAttempt'];
+export type WebhookStats = Schemas['WebhookStats'];
+export type ServerInfo = Schemas['ServerInfo'];
 
 export { AnchorApiError, throwOnError } from '../../client/problem.js';
 export type { AnchorClient };

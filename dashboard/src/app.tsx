@@ -5,19 +5,25 @@ import { DeliveriesScreen } from './components/deliveries-screen.js';
 import { KeyScreen } from './components/key-screen.js';
 import { WebhooksScreen } from './components/webhooks-screen.js';
 import { onLinkClick, useRoute, webhooksPath } from './route.js';
-import { endsSession, SessionContext, type Session } from './session.js';
+import { endsSession, SessionContext, type Session, type ToastAction } from './session.js';
+
+type Toast = { message: string; action: ToastAction | undefined };
 
 export function App() {
   const [apiKey, setApiKey] = useState(readApiKey);
   const [notice, setNotice] = useState<string>();
-  const [announcement, setAnnouncement] = useState('');
-  // The toast fades after a while; screen readers have read it by then.
-  useEffect(() => {
-    if (!announcement) return;
-    const timer = setTimeout(() => setAnnouncement(''), 8_000);
-    return () => clearTimeout(timer);
-  }, [announcement]);
+  const [toast, setToast] = useState<Toast>();
   const route = useRoute();
+  const screen = route.name === 'deliveries' ? `deliveries ${route.webhookId}` : route.name;
+
+  // A toast fades after a while (screen readers have read it by then), and never outlives the
+  // screen it is about.
+  useEffect(() => {
+    if (!toast) return;
+    const timer = setTimeout(() => setToast(undefined), 8_000);
+    return () => clearTimeout(timer);
+  }, [toast]);
+  useEffect(() => setToast(undefined), [screen]);
 
   const signOut = useCallback((why?: string) => {
     forgetApiKey();
@@ -33,7 +39,7 @@ export function App() {
             checkAuth: (error) => {
               if (endsSession(error)) signOut('The server no longer accepts this API key (it was revoked, or the database was reset). Enter a current one.');
             },
-            announce: setAnnouncement,
+            announce: (message, action) => setToast(message ? { message, action } : undefined),
           }
         : null,
     [apiKey],
@@ -50,7 +56,7 @@ export function App() {
     const heading = document.querySelector<HTMLElement>('main h1');
     heading?.setAttribute('tabindex', '-1');
     heading?.focus();
-  }, [route.name, route.name === 'deliveries' ? route.webhookId : '', apiKey]);
+  }, [screen, apiKey]);
 
   if (!session) {
     return (
@@ -72,7 +78,7 @@ export function App() {
       </a>
       <header class="topbar">
         <a class="brand" href={webhooksPath()} onClick={onLinkClick}>
-          Anchor Webhooks
+          Anchor<span class="wide-only"> Webhooks</span>
         </a>
         <nav aria-label="Main">
           <a href={webhooksPath()} onClick={onLinkClick} aria-current={route.name === 'webhooks' ? 'page' : undefined}>
@@ -85,7 +91,7 @@ export function App() {
         </button>
       </header>
       {route.name === 'webhooks' && <WebhooksScreen />}
-      {route.name === 'deliveries' && <DeliveriesScreen key={route.webhookId} webhookId={route.webhookId} query={route.query} />}
+      {route.name === 'deliveries' && <DeliveriesScreen key={route.webhookId} webhookId={route.webhookId} deliveryId={route.deliveryId} query={route.query} />}
       {route.name === 'not-found' && (
         <main id="main" class="screen" tabIndex={-1}>
           <h1>Page not found</h1>
@@ -94,9 +100,21 @@ export function App() {
           </p>
         </main>
       )}
-      <p class={announcement ? "toast" : "visually-hidden"} role="status" aria-live="polite" data-testid="announcement">
-        {announcement}
-      </p>
+      <div class={toast ? 'toast' : 'visually-hidden'} role="status" aria-live="polite" data-testid="announcement">
+        {toast && (
+          <>
+            <span>{toast.message}</span>
+            {toast.action && (
+              <a href={toast.action.href} onClick={onLinkClick}>
+                {toast.action.label}
+              </a>
+            )}
+            <button type="button" class="icon close" aria-label="Close the message" onClick={() => setToast(undefined)}>
+              ×
+            </button>
+          </>
+        )}
+      </div>
     </SessionContext.Provider>
   );
 }

@@ -1,34 +1,38 @@
 import { AnchorApiError } from '../../client/problem.js';
 import { describeError } from './api.js';
 
-/** Errors of a failed form submission: one message per field, and what concerns no field. */
-export type FieldErrors<F extends string> = { fields: Partial<Record<F, string>>; form: string | undefined };
+/** What is wrong with one field: the server's sentences, and the rules they name (`minLength`, `scheme_not_https`). */
+export type FieldError = { text: string; rules: string[] };
+
+/** Errors of a failed form submission: one per field, and what concerns no field (shown above the form). */
+export type FieldErrors<F extends string> = { fields: Partial<Record<F, FieldError>>; form: string | undefined };
 
 export const noErrors = <F extends string>(): FieldErrors<F> => ({ fields: {}, form: undefined });
 
 /**
- * Places a problem's messages next to the fields they concern. `validation_failed` issues
- * land on the field their `errors[].path` points into (`/subscribed_events/0` → `subscribed_events`)
- * and the `detail`, which sums them all up, heads the form; `url_not_allowed` is about `url` and its
- * `detail` names the rule. Anything else is a form-level message.
+ * Places a problem's issues next to the fields they concern: each `errors[]` entry lands on
+ * the field its body `path` points into (`/subscribed_events/0` → `subscribed_events`). The
+ * server writes each `message` for a person, so it is shown as is, once. What no field of
+ * this form shows (or a problem without `errors[]`) is a form-level message; when every issue
+ * has its field, there is none.
  */
 export function fieldErrorsOf<F extends string>(error: unknown, fields: readonly F[]): FieldErrors<F> {
   const result: FieldErrors<F> = noErrors();
   if (!(error instanceof AnchorApiError)) return { ...result, form: describeError(error) };
-  const isField = (name: string | undefined): name is F => name !== undefined && (fields as readonly string[]).includes(name);
+  const issues = error.errors ?? [];
+  if (issues.length === 0) return { ...result, form: describeError(error) };
 
-  if (error.code === 'url_not_allowed' && isField('url')) {
-    result.fields['url' as F] = error.detail;
-    return result;
-  }
-  for (const issue of error.errors ?? []) {
+  const unplaced: string[] = [];
+  for (const issue of issues) {
     const field = issue.location === 'body' ? issue.path.split('/')[1] : undefined;
-    if (isField(field)) {
-      const previous = result.fields[field];
-      result.fields[field] = previous ? `${previous}; ${issue.message}` : issue.message;
+    if (field === undefined || !(fields as readonly string[]).includes(field)) {
+      unplaced.push(issue.message);
+      continue;
     }
+    const current = (result.fields[field as F] ??= { text: '', rules: [] });
+    current.text = current.text ? `${current.text} ${issue.message}` : issue.message;
+    if (issue.rule && !current.rules.includes(issue.rule)) current.rules.push(issue.rule);
   }
-  // The detail sums up every issue (and covers those no field shows).
-  result.form = describeError(error);
+  result.form = unplaced.length ? unplaced.join(' ') : undefined;
   return result;
 }

@@ -21,6 +21,7 @@ async function serve(dir: string): Promise<{ url: string; close(): Promise<void>
 
 const PAGE = '<!doctype html><title>dashboard</title><script type="module" src="/dashboard/assets/index-Ab12_cd.js"></script>';
 const SCRIPT = 'console.log("dashboard")';
+const ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32"/></svg>';
 
 describe('GET /dashboard', () => {
   let root: string;
@@ -33,6 +34,7 @@ describe('GET /dashboard', () => {
     writeFileSync(join(root, 'built/index.html'), PAGE);
     writeFileSync(join(root, 'built/assets/index-Ab12_cd.js'), SCRIPT);
     writeFileSync(join(root, 'built/.build-inputs'), 'hash\n');
+    writeFileSync(join(root, 'built/favicon.svg'), ICON);
     writeFileSync(join(root, 'secret.txt'), 'outside the build');
     built = await serve(join(root, 'built'));
     unbuilt = await serve(join(root, 'missing'));
@@ -93,6 +95,17 @@ describe('GET /dashboard', () => {
     const body = (await res.json()) as { status: number; title: string; detail: string; code: string };
     expect(body).toMatchObject({ status: 503, title: 'Dashboard not built', code: 'internal_error' });
     expect(body.detail).toContain('npm run build');
+  });
+
+  it('serves the icon at /favicon.ico as SVG, cached for a day; 404 problem+json before a build', async () => {
+    const res = await fetch(`${built.url}/favicon.ico`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/svg+xml');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=86400');
+    expect(await res.text()).toBe(ICON);
+    const missing = await fetch(`${unbuilt.url}/favicon.ico`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 
   it('leaves other paths and methods to the rest of the app', async () => {

@@ -10,24 +10,33 @@ function apiError(problem: Omit<Problem, 'type' | 'title'>): AnchorApiError {
 }
 
 describe('placing a problem next to the form fields', () => {
-  it('puts url_not_allowed on the URL field with the rule the server named', () => {
-    const error = apiError({ status: 400, code: 'url_not_allowed', detail: 'scheme_not_https: the URL must use https: (got ftp:).' });
-    expect(fieldErrorsOf(error, FIELDS)).toEqual({ fields: { url: 'scheme_not_https: the URL must use https: (got ftp:).' }, form: undefined });
+  it('puts url_not_allowed on the URL field: the server’s sentence, and its rule apart', () => {
+    const error = apiError({
+      status: 400,
+      code: 'url_not_allowed',
+      detail: 'scheme_not_https: the scheme is ftp: but only https: is allowed',
+      errors: [{ location: 'body', path: '/url', message: 'The scheme is ftp: but only https: is allowed.', rule: 'scheme_not_https' }],
+    });
+    expect(fieldErrorsOf(error, FIELDS)).toEqual({
+      fields: { url: { text: 'The scheme is ftp: but only https: is allowed.', rules: ['scheme_not_https'] } },
+      form: undefined,
+    });
   });
 
-  it('puts each validation issue on the field its path points into, and heads the form with the detail', () => {
+  it('puts each issue on the field its path points into, once, with no banner when every issue has its field', () => {
     const error = apiError({
       status: 400,
       code: 'validation_failed',
-      detail: 'The request is invalid: body/subscribed_events must NOT have fewer than 1 items; body/description must NOT have more than 256 characters.',
+      detail: 'The request is invalid. url: Enter the URL. subscribed_events: Choose at least one subscribed event.',
       errors: [
-        { location: 'body', path: '/subscribed_events', message: 'must NOT have fewer than 1 items' },
-        { location: 'body', path: '/description', message: 'must NOT have more than 256 characters' },
+        { location: 'body', path: '/url', message: 'Enter the URL.', rule: 'minLength' },
+        { location: 'body', path: '/subscribed_events', message: 'Choose at least one subscribed event.', rule: 'minItems' },
       ],
     });
-    const result = fieldErrorsOf(error, FIELDS);
-    expect(result.fields).toEqual({ subscribed_events: 'must NOT have fewer than 1 items', description: 'must NOT have more than 256 characters' });
-    expect(result.form).toBe(error.detail);
+    expect(fieldErrorsOf(error, FIELDS)).toEqual({
+      fields: { url: { text: 'Enter the URL.', rules: ['minLength'] }, subscribed_events: { text: 'Choose at least one subscribed event.', rules: ['minItems'] } },
+      form: undefined,
+    });
   });
 
   it('joins several issues about one field, including those about its items', () => {
@@ -36,24 +45,28 @@ describe('placing a problem next to the form fields', () => {
       code: 'validation_failed',
       detail: 'The request is invalid.',
       errors: [
-        { location: 'body', path: '/subscribed_events/0', message: 'must be equal to one of the allowed values' },
-        { location: 'body', path: '/subscribed_events', message: 'must NOT have duplicate items' },
+        { location: 'body', path: '/subscribed_events/0', message: 'Unknown value "task.exploded": use one of task.completed.', rule: 'enum' },
+        { location: 'body', path: '/subscribed_events', message: 'Remove the duplicates.', rule: 'uniqueItems' },
       ],
     });
-    expect(fieldErrorsOf(error, FIELDS).fields.subscribed_events).toBe('must be equal to one of the allowed values; must NOT have duplicate items');
+    expect(fieldErrorsOf(error, FIELDS).fields.subscribed_events).toEqual({ text: 'Unknown value "task.exploded": use one of task.completed. Remove the duplicates.', rules: ['enum', 'uniqueItems'] });
   });
 
-  it('leaves issues about fields the form does not have (or other locations) to the form-level detail', () => {
+  it('shows above the form only the issues no field of it shows (other fields, other locations)', () => {
     const error = apiError({
       status: 400,
       code: 'validation_failed',
-      detail: 'The request is invalid: body must NOT have additional properties; header/idempotency-key is too long.',
+      detail: 'The request is invalid. colour: Remove "colour". idempotency-key: That is not a valid idempotency key.',
       errors: [
-        { location: 'body', path: '', message: 'must NOT have additional properties' },
-        { location: 'header', path: 'url', message: 'is too long' },
+        { location: 'body', path: '/colour', message: 'Remove "colour": it is not a field of this request.', rule: 'additionalProperties' },
+        { location: 'header', path: 'url', message: 'That is not a valid idempotency key.' },
+        { location: 'body', path: '/url', message: 'Enter the URL.', rule: 'minLength' },
       ],
     });
-    expect(fieldErrorsOf(error, FIELDS)).toEqual({ fields: {}, form: error.detail });
+    expect(fieldErrorsOf(error, FIELDS)).toEqual({
+      fields: { url: { text: 'Enter the URL.', rules: ['minLength'] } },
+      form: 'Remove "colour": it is not a field of this request. That is not a valid idempotency key.',
+    });
   });
 
   it('shows problems that concern no field at form level: the limit, a disabled webhook', () => {

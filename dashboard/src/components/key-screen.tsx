@@ -1,13 +1,15 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { AnchorApiError, dashboardClient, describeError, throwOnError } from '../api.js';
 
 type Props = { onKey(apiKey: string): void; notice?: string | undefined };
 
-/** The first screen: where the API key comes from, and a field for it. It is checked before it is kept. */
+/** The first screen: a field for the API key, checked before it is kept; where a key comes from, folded. */
 export function KeyScreen({ onKey, notice }: Props) {
   const [apiKey, setApiKey] = useState('');
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<ComponentChildren>();
   const [checking, setChecking] = useState(false);
+  const [shown, setShown] = useState(false);
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -22,7 +24,16 @@ export function KeyScreen({ onKey, notice }: Props) {
       await throwOnError(dashboardClient(key).GET('/v1/webhooks'));
       onKey(key);
     } catch (err) {
-      setError(err instanceof AnchorApiError && err.status === 401 ? `This server does not know that key: ${err.detail}` : describeError(err));
+      setError(
+        err instanceof AnchorApiError && err.status === 401 ? (
+          <>
+            This server does not know that key. Mint one with <code>npx anchor-webhooks keys create</code>, or use the <code>API key:</code> line that{' '}
+            <code>npm start</code> printed on its first start.
+          </>
+        ) : (
+          describeError(err)
+        ),
+      );
       setChecking(false);
     }
   }
@@ -36,8 +47,41 @@ export function KeyScreen({ onKey, notice }: Props) {
           {notice}
         </p>
       )}
-      <section aria-labelledby="key-help">
-        <h2 id="key-help">Where the API key comes from</h2>
+      <form class="card key-form" onSubmit={submit} noValidate>
+        <label for="api-key">API key</label>
+        <div class="key-row">
+          <input
+            id="api-key"
+            name="api-key"
+            // Preact's types tie each input type to its own attributes; both fit here.
+            type={(shown ? 'text' : 'password') as 'text'}
+            autoComplete="off"
+            spellcheck={false}
+            value={apiKey}
+            onInput={(e) => setApiKey(e.currentTarget.value)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? 'api-key-error' : 'api-key-hint'}
+            autoFocus
+          />
+          <button type="button" aria-pressed={shown} onClick={() => setShown(!shown)}>
+            {shown ? 'Hide' : 'Show'}
+          </button>
+        </div>
+        {error ? (
+          <p id="api-key-error" class="field-error" role="alert">
+            {error}
+          </p>
+        ) : (
+          <p id="api-key-hint" class="hint">
+            Kept in this tab only (sessionStorage): closing the tab forgets it.
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={checking}>
+          {checking ? 'Checking…' : 'Open dashboard'}
+        </button>
+      </form>
+      <details class="help">
+        <summary>Where do I get an API key?</summary>
         <ul>
           <li>
             <code>npm start</code> prints one the first time it starts on an empty database: the line <code>API key:</code> in its output. Only its hash
@@ -51,31 +95,7 @@ export function KeyScreen({ onKey, notice }: Props) {
             Or start the server with <code>ANCHOR_API_KEY=&lt;your key&gt;</code> to choose it.
           </li>
         </ul>
-        <p>The key is kept in this tab only (sessionStorage): closing the tab forgets it.</p>
-      </section>
-      <form class="card key-form" onSubmit={submit} noValidate>
-        <label for="api-key">API key</label>
-        <input
-          id="api-key"
-          name="api-key"
-          type="password"
-          autoComplete="off"
-          spellcheck={false}
-          value={apiKey}
-          onInput={(e) => setApiKey(e.currentTarget.value)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? 'api-key-error' : undefined}
-          autoFocus
-        />
-        {error && (
-          <p id="api-key-error" class="field-error" role="alert">
-            {error}
-          </p>
-        )}
-        <button type="submit" class="primary" disabled={checking}>
-          {checking ? 'Checking…' : 'Open dashboard'}
-        </button>
-      </form>
+      </details>
     </main>
   );
 }

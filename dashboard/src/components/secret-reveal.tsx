@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { formatTime, relativeTime } from '../format.js';
+import type { EventType } from '../api.js';
+import { CopyButton } from './copy-button.js';
+import { Time } from './time.js';
 
 export type RevealedSecret = {
   webhookId: string;
@@ -7,15 +9,24 @@ export type RevealedSecret = {
   secret: string;
   /** Set after a rotation: when the previous secret stops being valid (null: at once). */
   previousSecretExpiresAt?: string | null;
+  /** What a test event can be: the webhook's first subscribed type. */
+  testType: EventType | undefined;
 };
 
-type Props = RevealedSecret & { onDone(): void };
+type Props = RevealedSecret & { onDone(): void; onSendTest(type: EventType): void };
+
+/** `npx anchor-webhooks listen`, with the secret, on the webhook's port when it points at this machine. */
+function listenCommand(url: string, secret: string): string {
+  const target = new URL(url);
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname);
+  return `npx anchor-webhooks listen${local && target.port ? ` --port ${target.port}` : ''} --secret ${secret}`;
+}
 
 /**
  * The signing secret, shown once as the API returns it once: only in this component's state,
  * never stored, gone on "Done" or a reload.
  */
-export function SecretReveal({ url, secret, previousSecretExpiresAt, onDone }: Props) {
+export function SecretReveal({ url, secret, previousSecretExpiresAt, testType, onDone, onSendTest }: Props) {
   const heading = useRef<HTMLHeadingElement>(null);
   const value = useRef<HTMLElement>(null);
   const [copy, setCopy] = useState<'idle' | 'copied' | 'failed'>('idle');
@@ -63,12 +74,39 @@ export function SecretReveal({ url, secret, previousSecretExpiresAt, onDone }: P
             <>The previous secret was revoked at once: deliveries are signed with the new secret only.</>
           ) : (
             <>
-              The previous secret stays valid until <time dateTime={previousSecretExpiresAt}>{formatTime(previousSecretExpiresAt!)}</time> (
-              {relativeTime(previousSecretExpiresAt!)}); until then every delivery carries two <code>v1=</code> signatures, one per secret.
+              The previous secret stays valid until <Time iso={previousSecretExpiresAt!} absolute /> (<Time iso={previousSecretExpiresAt!} />); until
+              then every delivery carries two <code>v1=</code> signatures, one per secret.
             </>
           )}
         </p>
       )}
+      <h3>Next steps</h3>
+      <ol class="next-steps">
+        <li>
+          Watch deliveries arrive, verified, on this machine:
+          <span class="command-row">
+            <code class="command" data-testid="listen-command">
+              {listenCommand(url, secret)}
+            </code>
+            <CopyButton text={listenCommand(url, secret)} label="Copy the listen command">
+              Copy
+            </CopyButton>
+          </span>
+        </li>
+        <li>
+          Check the signature of every delivery in your receiver: <a href="/docs#section/Verifying-signatures">Verifying signatures</a>.
+        </li>
+        {testType && (
+          <li>
+            <button type="button" onClick={() => onSendTest(testType)}>
+              Send a test event
+            </button>{' '}
+            <span class="muted">
+              (<code>{testType}</code>)
+            </span>
+          </li>
+        )}
+      </ol>
       <button type="button" class="primary" onClick={onDone}>
         I have stored it: hide the secret
       </button>

@@ -5,6 +5,7 @@ import { fieldErrorsOf, noErrors, type FieldErrors } from '../field-errors.js';
 import { formatDuration } from '../format.js';
 import { useSession } from '../session.js';
 import { Dialog } from './dialog.js';
+import { FieldMessage } from './field-message.js';
 
 type RotatedWebhook = Schemas['RotatedWebhook'];
 
@@ -55,11 +56,7 @@ export function RotateDialog({ webhook, onClose, onRotated }: { webhook: Webhook
               </span>
             </label>
           ))}
-          {errors.fields.previous_secret_ttl_seconds && (
-            <p id="rotate-ttl-error" class="field-error">
-              {errors.fields.previous_secret_ttl_seconds}
-            </p>
-          )}
+          <FieldMessage id="rotate-ttl-error" error={errors.fields.previous_secret_ttl_seconds} />
         </fieldset>
         <div class="actions">
           <button type="submit" class="primary" disabled={busy}>

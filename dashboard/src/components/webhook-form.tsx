@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { descriptionMaxLength, urlMaxLength } from '../spec-rules.js';
-import type { EventType, EventTypeInfo, Webhook } from '../api.js';
+import type { EventType, EventTypeInfo, ServerInfo, Webhook } from '../api.js';
 import { fieldErrorsOf, noErrors, type FieldErrors } from '../field-errors.js';
 import { EventPicker } from './event-picker.js';
+import { FieldMessage } from './field-message.js';
 
 export type WebhookFormValues = { url: string; description: string | null; subscribed_events: EventType[] };
 const FIELDS = ['url', 'description', 'subscribed_events'] as const;
@@ -13,6 +14,8 @@ type Props = {
   title: string;
   submitLabel: string;
   eventTypes: EventTypeInfo[];
+  /** The server's URL rules, for the hint (unknown until it answers). */
+  server: ServerInfo | undefined;
   initial?: Webhook;
   /** Resolves when saved; rejects with the API's error, which the form shows next to its field. */
   onSubmit(values: WebhookFormValues): Promise<void>;
@@ -21,9 +24,9 @@ type Props = {
 
 /**
  * Create or edit a webhook. The browser's own validation is off: the server's rules (from the
- * spec) are the only ones, and their problem `detail`s appear next to the fields.
+ * spec) are the only ones, and its sentences appear next to the fields, once.
  */
-export function WebhookForm({ id, title, submitLabel, eventTypes, initial, onSubmit, onCancel }: Props) {
+export function WebhookForm({ id, title, submitLabel, eventTypes, server, initial, onSubmit, onCancel }: Props) {
   const [url, setUrl] = useState(initial?.url ?? '');
   const [description, setDescription] = useState(initial?.description ?? '');
   const [events, setEvents] = useState<EventType[]>(initial?.subscribed_events ?? []);
@@ -79,14 +82,20 @@ export function WebhookForm({ id, title, submitLabel, eventTypes, initial, onSub
           aria-invalid={errors.fields.url ? true : undefined}
           aria-describedby={described('url', `${id}-url-hint`)}
         />
-        <p id={`${id}-url-hint`} class="hint">
-          HTTPS only; private and internal addresses are refused unless the server runs with <code>ANCHOR_ALLOW_PRIVATE_TARGETS=1</code>.
+        <p id={`${id}-url-hint`} class="hint" data-testid="url-hint">
+          {server?.allow_private_targets ? (
+            <>
+              <code>http:</code> and loopback or private addresses are allowed: this server runs with <code>ANCHOR_ALLOW_PRIVATE_TARGETS=1</code>, for local
+              testing.
+            </>
+          ) : (
+            <>
+              <code>https:</code> and public addresses only: private and internal ones are refused
+              {server ? '.' : <> unless the server runs with <code>ANCHOR_ALLOW_PRIVATE_TARGETS=1</code>.</>}
+            </>
+          )}
         </p>
-        {errors.fields.url && (
-          <p id={`${id}-url-error`} class="field-error">
-            {errors.fields.url}
-          </p>
-        )}
+        <FieldMessage id={`${id}-url-error`} error={errors.fields.url} />
       </div>
       <div class="field">
         <label for={`${id}-description`}>
@@ -101,11 +110,7 @@ export function WebhookForm({ id, title, submitLabel, eventTypes, initial, onSub
           aria-invalid={errors.fields.description ? true : undefined}
           aria-describedby={described('description')}
         />
-        {errors.fields.description && (
-          <p id={`${id}-description-error`} class="field-error">
-            {errors.fields.description}
-          </p>
-        )}
+        <FieldMessage id={`${id}-description-error`} error={errors.fields.description} />
       </div>
       <EventPicker id={id} eventTypes={eventTypes} selected={events} onChange={setEvents} error={errors.fields.subscribed_events} />
       <div class="actions">
