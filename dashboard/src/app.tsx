@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { dashboardClient } from './api.js';
 import { forgetApiKey, readApiKey, saveApiKey } from './api-key.js';
 import { DeliveriesScreen } from './components/deliveries-screen.js';
@@ -47,8 +47,10 @@ export function App() {
 
   // A new screen (or signing in): move focus to its heading, so keyboard and screen-reader
   // users start at its top. Not on the first load: the browser's own start is fine there.
+  // Before the screen paints, so that a Tab pressed at once starts from the heading, not from the
+  // link that led here and is gone.
   const firstRender = useRef(true);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (firstRender.current) {
       firstRender.current = false;
       return;

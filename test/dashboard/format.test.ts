@@ -41,8 +41,10 @@ describe('Copy as curl', () => {
     expect(execFileSync('sh', ['-c', `printf %s ${shellQuote(body)}`], { encoding: 'utf8' })).toBe(body);
   });
 
-  it('sends the attempt’s headers, not those curl sets itself', () => {
-    const command = curlCommand('https://hooks.example.com/in', { 'content-type': 'application/json', 'content-length': '2', 'anchor-signature': 't=1,v1=ab' }, '{}');
-    expect(command).toBe(`curl -X POST 'https://hooks.example.com/in' \\\n  -H 'content-type: application/json' \\\n  -H 'anchor-signature: t=1,v1=ab' \\\n  --data-raw '{}'`);
+  it('sends the attempt’s headers, not those curl sets itself nor the signature the log does not keep, and says so', () => {
+    const command = curlCommand('https://hooks.example.com/in', { 'content-type': 'application/json', 'content-length': '2', 'anchor-signature': 't=1,v1=[redacted]' }, '{}');
+    expect(command).toBe(
+      `# anchor-signature is not kept in the delivery log: sign again, or use Redeliver.\ncurl -X POST 'https://hooks.example.com/in' \\\n  -H 'content-type: application/json' \\\n  --data-raw '{}'`,
+    );
   });
 });

@@ -9,7 +9,7 @@ import { deliveriesPath, navigate, onLinkClick, webhooksPath, type DeliveryQuery
 import { useSession } from '../session.js';
 import { Id } from './copy-button.js';
 import { DeliveryDetailPanel } from './delivery-detail.js';
-import { nextStep, StatusChip, statusLabel } from './status-chip.js';
+import { disabledWhy, nextStep, StatusChip, statusLabel } from './status-chip.js';
 import { Time, useTick } from './time.js';
 
 type Props = { webhookId: string; deliveryId: string | undefined; query: DeliveryQuery };
@@ -20,17 +20,6 @@ type Page = { count: number; items: Delivery[]; counts: Counts; offset: number; 
 const PAGE_SIZES = [...new Set([10, pageSize.default, 50, pageSize.max])].filter((n) => n <= pageSize.max).sort((a, b) => a - b);
 // Chips always offered; the others only while they count something.
 const MAIN_STATUSES: DeliveryStatus[] = ['succeeded', 'failed', 'dead'];
-
-/** Where the list says what a failed attempt got, when the receiver gave no status. */
-const ERROR_WORDS: Record<string, string> = {
-  timeout: 'timeout',
-  connection: 'connection failed',
-  dns: 'DNS failed',
-  tls: 'TLS failed',
-  url_not_allowed: 'URL refused',
-};
-
-const DISABLED_WHY: Record<string, string> = { manual: 'by hand', endpoint_failing: 'automatically, after its deliveries kept failing' };
 
 /** Work the dispatcher will do on its own: the log is polled again right after it falls due. */
 function dueInMs(items: Delivery[], now = Date.now()): number | undefined {
@@ -205,15 +194,14 @@ export function DeliveriesScreen({ webhookId, deliveryId, query }: Props) {
 
       {live404 && (
         <p class="banner" data-testid="deleted-banner">
-          Webhook <code>{webhookId}</code> was deleted or does not exist. Its delivery log stays readable until retention removes it; the retries it still
-          had are cancelled.
+          Webhook <code>{webhookId}</code> was deleted (or never existed): its log stays readable until retention removes it, and its retries are cancelled.
         </p>
       )}
       {disabled && (
         <div class="banner" data-testid="disabled-banner">
           <p>
-            <strong>This webhook is disabled</strong> {DISABLED_WHY[active.disabled_reason ?? ''] ?? ''}: no events are sent to it, and the retries of its
-            deliveries are cancelled.
+            <strong>This webhook is {disabledWhy(active.disabled_reason)}</strong>: no events are sent to it, and the retries of its deliveries are
+            cancelled.
           </p>
           <button type="button" class="primary" onClick={enable}>
             Enable
@@ -250,7 +238,7 @@ export function DeliveriesScreen({ webhookId, deliveryId, query }: Props) {
             <details class="preview">
               <summary>Preview the body</summary>
               <p class="muted small">
-                What the test sends; its <code>id</code>, <code>created</code> and <code>project_id</code> are its own.
+                What the test sends, with its own <code>id</code>, <code>created</code> and <code>project_id</code>.
               </p>
               <pre class="code-block" data-testid="test-preview">
                 {prettyJson(JSON.stringify(example))}
@@ -343,7 +331,7 @@ export function DeliveriesScreen({ webhookId, deliveryId, query }: Props) {
             {page.items.map((delivery) => {
               const open = delivery.id === deliveryId;
               const response =
-                delivery.last_status_code !== null ? String(delivery.last_status_code) : delivery.last_error ? (ERROR_WORDS[delivery.last_error] ?? delivery.last_error) : '—';
+                delivery.last_status_code !== null ? String(delivery.last_status_code) : (delivery.last_error ?? '—');
               return (
                 <Fragment key={delivery.id}>
                   <tr
@@ -396,7 +384,7 @@ export function DeliveriesScreen({ webhookId, deliveryId, query }: Props) {
           </p>
           {query.pin && (
             <p class="muted small" data-testid="pinned">
-              Pinned at <Time iso={query.pin} absolute />, so new deliveries do not shift these pages.
+              Pinned at <Time iso={query.pin} absolute />: newer deliveries are on the first page.
             </p>
           )}
           <button

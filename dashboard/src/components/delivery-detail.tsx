@@ -21,15 +21,19 @@ type Props = {
   onClose(): void;
 };
 
-// Computed by curl from what it sends.
-const NOT_REPLAYED = new Set(['content-length', 'host', 'connection']);
+// curl sets the first three from what it sends; the log keeps no signature (it would let anyone
+// who reads the log replay the delivery), so that one cannot be sent again.
+const NOT_REPLAYED: ReadonlySet<string> = new Set(['content-length', 'host', 'connection', 'anchor-signature']);
 
-/** The exact request of an attempt as a curl command: same headers, same bytes (so the signature still matches them). */
+/**
+ * An attempt as a curl command: the same body, byte for byte, and the same headers, except the
+ * signature, which the delivery log does not keep. Redeliver sends a freshly signed attempt.
+ */
 export function curlCommand(url: string, headers: Record<string, string>, body: string): string {
   const lines = [`curl -X POST ${shellQuote(url)}`];
   for (const [name, value] of Object.entries(headers)) if (!NOT_REPLAYED.has(name)) lines.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   lines.push(`--data-raw ${shellQuote(body)}`);
-  return lines.join(' \\\n  ');
+  return `# anchor-signature is not kept in the delivery log: sign again, or use Redeliver.\n${lines.join(' \\\n  ')}`;
 }
 
 /** One delivery opened: every attempt (newest first), the body sent, redelivery and copies. */
@@ -166,7 +170,7 @@ function AttemptItem({ attempt }: { attempt: Attempt }) {
   );
 }
 
-/** Headers, folded: epoch timestamps get a human date, the signature a copy button. */
+/** Headers, folded: epoch timestamps get a human date. */
 function Headers({ title, headers }: { title: string; headers: Record<string, string> }) {
   const entries = Object.entries(headers);
   return (
@@ -182,7 +186,6 @@ function Headers({ title, headers }: { title: string; headers: Record<string, st
               <td>
                 <code>{value}</code>
                 {name === 'anchor-timestamp' && /^\d+$/.test(value) && <span class="muted small"> {formatTime(new Date(Number(value) * 1000).toISOString())}</span>}
-                {name === 'anchor-signature' && <CopyButton text={value} label="Copy the signature" />}
               </td>
             </tr>
           ))}

@@ -83,7 +83,7 @@ export function SecretReveal({ url, secret, previousSecretExpiresAt, testType, o
       <h3>Next steps</h3>
       <ol class="next-steps">
         <li>
-          Watch deliveries arrive, verified, on this machine:
+          Watch them arrive, verified, on this machine:
           <span class="command-row">
             <code class="command" data-testid="listen-command">
               {listenCommand(url, secret)}
@@ -94,7 +94,7 @@ export function SecretReveal({ url, secret, previousSecretExpiresAt, testType, o
           </span>
         </li>
         <li>
-          Check the signature of every delivery in your receiver: <a href="/docs#section/Verifying-signatures">Verifying signatures</a>.
+          Verify each delivery in your receiver: <a href="/docs#/verifying-signatures">Verifying signatures</a>.
         </li>
         {testType && (
           <li>

@@ -12,6 +12,11 @@ const WORDS: Record<DeliveryStatus, string> = {
 
 export const statusLabel = (status: DeliveryStatus): string => WORDS[status] ?? status;
 
+const DISABLED: Record<string, string> = { manual: 'disabled by hand', endpoint_failing: 'disabled automatically: its deliveries kept failing' };
+
+/** Why a webhook is disabled, as the end of "This webhook is …". */
+export const disabledWhy = (reason: string | null): string => DISABLED[reason ?? ''] ?? 'disabled';
+
 /** What comes next for a delivery: its next attempt, or that there is none. */
 export function nextStep(delivery: Delivery, retriesCancelled: boolean): string {
   if (delivery.status === 'dead') return 'no retries left';

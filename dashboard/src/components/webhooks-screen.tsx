@@ -9,17 +9,13 @@ import { useSession } from '../session.js';
 import { Id } from './copy-button.js';
 import { DeleteDialog, RotateDialog } from './webhook-dialogs.js';
 import { SecretReveal, type RevealedSecret } from './secret-reveal.js';
-import { StatusChip, statusLabel } from './status-chip.js';
+import { disabledWhy, StatusChip, statusLabel } from './status-chip.js';
 import { Time, useTick } from './time.js';
 import { WebhookForm, type WebhookFormValues } from './webhook-form.js';
 
 type Mode = { kind: 'list' } | { kind: 'create' } | { kind: 'edit'; id: string };
 type Pending = { kind: 'delete' | 'rotate'; webhook: Webhook } | null;
 
-const DISABLED_REASONS: Record<NonNullable<Webhook['disabled_reason']>, string> = {
-  manual: 'disabled by hand',
-  endpoint_failing: 'disabled automatically: its deliveries kept failing; enable it once the receiver is fixed',
-};
 
 /** The project's webhooks: list with health, create, edit, enable/disable, rotate, delete. */
 export function WebhooksScreen() {
@@ -257,7 +253,7 @@ export function WebhooksScreen() {
                 {webhook.enabled ? <span class="badge badge-enabled">enabled</span> : <span class="badge badge-disabled">disabled</span>}
               </div>
               {webhook.description && <p class="description">{webhook.description}</p>}
-              {webhook.disabled_reason && <p class="disabled-reason">{DISABLED_REASONS[webhook.disabled_reason] ?? webhook.disabled_reason}</p>}
+              {webhook.disabled_reason && <p class="disabled-reason">{disabledWhy(webhook.disabled_reason)}</p>}
               <Health stats={stats[webhook.id]} enabled={webhook.enabled} />
               {webhook.previous_secret_expires_at && (
                 <p class="small" data-testid="old-secret">
@@ -386,7 +382,7 @@ function Sparkline({ hourly }: { hourly: WebhookStats['hourly'] }) {
   const height = (n: number) => (n / max) * 22;
   const busiest = Math.max(...totals.map((t) => t.all));
   return (
-    <svg class="spark" viewBox="0 0 120 24" width="120" height="24" role="img" aria-label={`Deliveries per hour over the last 24 hours; at most ${busiest} in an hour.`}>
+    <svg class="spark" viewBox="0 0 120 24" width="120" height="24" role="img" aria-label={`Deliveries per hour, last 24 h: at most ${busiest}`}>
       {totals.map((t, i) => (
         <g key={i}>
           <rect class="spark-base" x={i * 5} y={23} width={4} height={1} />
