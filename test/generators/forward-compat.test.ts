@@ -39,7 +39,7 @@ function futureBodies() {
     data: { task_id: '7c1e9a52-3b4d-4e6f-8a9b-0c1d2e3f4a5b', paused_by: 'user' },
   };
   const types = exampleOf('/v1/webhook-event-types', 'get', '200');
-  types.data.items.push({ type: 'task.paused', resource: 'workflow', description: 'A task run was paused.', payload_schema: 'TaskPausedEvent' });
+  types.data.items.push({ type: 'task.paused', resource: 'workflow', description: 'A task run was paused.', payload_schema: 'TaskPausedEvent', example_payload: pausedEvent });
   types.data.count = types.data.items.length;
   const webhook = { ...exampleOf('/v1/webhooks/{webhook_id}', 'get', '200'), id: WEBHOOK_ID, enabled: false, disabled_reason: 'abuse_detected' };
   webhook.subscribed_events = [...webhook.subscribed_events, 'task.paused'];
