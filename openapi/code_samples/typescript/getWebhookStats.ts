@@ -1,6 +1,6 @@
 import { createAnchorClient } from 'anchor-webhooks/client';
 
-const anchor = createAnchorClient({ apiKey: process.env.ANCHOR_API_KEY! });
+const anchor = createAnchorClient({ apiKey: process.env.ANCHOR_API_KEY!, baseUrl: 'https://api.anchorbrowser.io' });
 
 const { data, error } = await anchor.GET('/v1/webhooks/{webhook_id}/stats', {
   params: { path: { webhook_id: 'wh_01KRH160449P3Q6R8S2T4V5W7Y' } },
