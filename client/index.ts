@@ -4,6 +4,7 @@ export { createAnchorClient, DEFAULT_BASE_URL, USER_AGENT, type AnchorClient, ty
 export { AnchorApiError, isProblem, throwOnError, type Problem, type ProblemCode } from './problem.js';
 export { createRetryMiddleware, isIdempotentRequest, isNetworkError, type RetryInfo, type RetryOptions } from './retry-middleware.js';
 export { retryAfterMs } from './retry-after.js';
+export { parseRateLimit, type RateLimitInfo, type RateLimitPolicy, type RateLimitStatus } from './rate-limit.js';
 
 export { verifyWebhook, verifySignature, parseWebhookEvent, DEFAULT_TOLERANCE_SECONDS, type VerifyWebhookOptions, type VerifySignatureOptions } from './verify-webhook.js';
 export { WebhookVerificationError, isWebhookVerificationError, type WebhookVerificationReason } from './webhook-verification-error.js';

@@ -1,4 +1,5 @@
 import type { components } from '../generated/schema.js';
+import { parseRateLimit, type RateLimitInfo } from './rate-limit.js';
 
 /** An RFC 9457 problem as the API answers it (`application/problem+json`). */
 export type Problem = components['schemas']['Problem'];
@@ -24,14 +25,20 @@ export class AnchorApiError extends Error {
   /** The problem body as received, when it was one. */
   readonly problem: Problem | undefined;
   readonly response: Response | undefined;
+  /** The answer's `Request-Id` (also the problem's `request_id`): quote it when you report a problem. */
+  readonly requestId: string | undefined;
+  /** The answer's `RateLimit-Policy` and `RateLimit` headers, parsed; after a 429, `remaining` is 0. */
+  readonly rateLimit: RateLimitInfo | undefined;
 
   constructor(init: { status: number; code: AnchorApiError['code']; detail: string; problem?: Problem; response?: Response }) {
-    super(`${init.status} ${init.code}: ${init.detail}`);
+    super(`${init.status} ${init.code}: ${init.detail}${requestIdOf(init.problem, init.response) ? ` (request ${requestIdOf(init.problem, init.response)})` : ''}`);
     this.status = init.status;
     this.code = init.code;
     this.detail = init.detail;
     this.problem = init.problem;
     this.response = init.response;
+    this.requestId = requestIdOf(init.problem, init.response);
+    this.rateLimit = init.response ? parseRateLimit(init.response.headers) : undefined;
   }
 
   /** The issues of a `validation_failed` or `url_not_allowed` answer: where, a sentence for a person, and the rule broken. */
@@ -49,6 +56,12 @@ export class AnchorApiError extends Error {
       response,
     });
   }
+}
+
+/** The id of an answer: the problem's `request_id`, else its `Request-Id` header. */
+function requestIdOf(problem: Problem | undefined, response: Response | undefined): string | undefined {
+  const fromBody = (problem as { request_id?: unknown } | undefined)?.request_id;
+  return typeof fromBody === 'string' ? fromBody : (response?.headers.get('request-id') ?? undefined);
 }
 
 type FetchResult = { data?: unknown; error?: unknown; response: Response };

@@ -39,6 +39,24 @@ export const deliveryStatuses = [
   "dead"
 ] as const;
 
+/** The longest `detail`, `instance` and `errors` of a `Problem`, and of a `ValidationIssue`'s `path` and `message`. */
+export const problemBounds = {
+  "detail": 4096,
+  "instance": 2048,
+  "errors": 50,
+  "issuePath": 1024,
+  "issueMessage": 1024
+} as const;
+
+/** How many attempts a delivery shows at most: `DeliveryBodyAndAttempts.attempts.maxItems`. */
+export const attemptsShown = 500 as const;
+
+/** The bounds of a `Retry-After` header. */
+export const retryAfterSeconds = {
+  "min": 1,
+  "max": 86400
+} as const;
+
 /** Each `ProblemCode` with its HTTP status and title (`x-problem-codes`). */
 export const problemCodes = {
   "validation_failed": {
@@ -80,6 +98,10 @@ export const problemCodes = {
   "delivery_in_progress": {
     "status": 409,
     "title": "Delivery in progress"
+  },
+  "idempotency_key_expired": {
+    "status": 409,
+    "title": "Idempotency key expired"
   },
   "payload_too_large": {
     "status": 413,
@@ -199,6 +221,7 @@ export const documentedQueryParameters = [
   "event_type",
   "limit",
   "offset",
+  "starting_after",
   "status"
 ] as const;
 

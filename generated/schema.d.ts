@@ -72,6 +72,8 @@ export interface paths {
         /**
          * Rotate webhook secret
          * @description Mint a new signing secret and return it, once. The previous secret stays valid for 24 hours (or `previous_secret_ttl_seconds`): until `previous_secret_expires_at`, every delivery carries one `v1=` signature per valid secret, so a receiver can switch to the new secret without dropping events. Rotating again ends the older overlap at once. Send `previous_secret_ttl_seconds: 0` to revoke a leaked secret immediately.
+         *
+         *     Send an `Idempotency-Key`: a retry after a lost response then returns the same new secret instead of rotating again, which would end the overlap of the secret your receiver still holds and make it reject every delivery.
          */
         post: operations["rotateWebhookSecret"];
         delete?: never;
@@ -95,6 +97,8 @@ export interface paths {
         /**
          * Send test event
          * @description Send this webhook an event of any catalog type, subscribed or not, with example data. It goes through the real signing and retry path and appears in the delivery log like any other delivery. The webhook must be enabled.
+         *
+         *     Send an `Idempotency-Key` so that a retry after a lost response does not queue a second test event.
          */
         post: operations["sendWebhookTestEvent"];
         delete?: never;
@@ -115,7 +119,9 @@ export interface paths {
         };
         /**
          * List deliveries
-         * @description The webhook's delivery log, newest first, with filters and offset pagination. It stays queryable after the webhook is deleted. Deliveries are kept for 7 days.
+         * @description The webhook's delivery log, newest first, with filters and pagination. It stays queryable after the webhook is deleted. Deliveries are kept for 7 days.
+         *
+         *     Page with `starting_after` (the last `id` of the previous page) while `has_more` is true. `offset` paging also works, but on a log that grows while you walk it (newest first) a new delivery shifts every offset by one, so a page may repeat a row of the one before; pin such a walk with `created_before` set to the time of the first page, or use the cursor.
          */
         get: operations["listWebhookEvents"];
         put?: never;
@@ -140,7 +146,7 @@ export interface paths {
         };
         /**
          * Get delivery
-         * @description One delivery with the exact body sent and every attempt, oldest first.
+         * @description One delivery, with the exact body sent and every attempt, oldest first. Despite the operation's name, what it returns is a delivery, one event sent to one webhook, not the event itself: `id` is the delivery's id (the `delivery_id` of the path and the `Anchor-Delivery-Id` header), and `event_id` is the id of the event it carries (the body's `id`, shared by every webhook the event went to and by every retry and redelivery). The delivery log of a deleted webhook stays readable.
          */
         get: operations["getWebhookEvent"];
         put?: never;
@@ -167,7 +173,9 @@ export interface paths {
         put?: never;
         /**
          * Redeliver event
-         * @description Schedule a fresh attempt of a delivery now, whatever its status, with the same event `id` and body and a fresh timestamp and signature. A dead delivery gets one more attempt; a failed one has its next retry moved to now. The webhook must still exist and be enabled.
+         * @description Schedule a fresh attempt of a finished or waiting-to-retry delivery now, with the same event `id` and body and a fresh timestamp and signature. A `succeeded` or `dead` delivery gets exactly one more attempt; a `failed` one has its next retry moved to now and keeps the rest of its schedule. A delivery that already has an attempt coming (`pending`) or under way (`in_flight`) is left alone and answers `409 delivery_in_progress`: wait for it to finish. The webhook must still exist (not deleted) and be enabled.
+         *
+         *     Send an `Idempotency-Key` so that a retry after a lost response does not schedule a second attempt.
          */
         post: operations["redeliverWebhookEvent"];
         delete?: never;
@@ -651,21 +659,25 @@ export interface components {
          */
         BatchRunCounts: {
             /**
+             * Format: int32
              * @description Runs in the batch.
              * @example 120
              */
             total: number;
             /**
+             * Format: int32
              * @description Runs that completed.
              * @example 117
              */
             succeeded: number;
             /**
+             * Format: int32
              * @description Runs that failed.
              * @example 2
              */
             failed: number;
             /**
+             * Format: int32
              * @description Runs that were cancelled.
              * @example 1
              */
@@ -700,17 +712,20 @@ export interface components {
          */
         DeliveryAttempt: {
             /**
+             * Format: int32
              * @description 1 for the first attempt, counting up across retries and redeliveries.
              * @example 1
              */
             attempt_number: number;
             started_at: components["schemas"]["Timestamp"];
             /**
+             * Format: int32
              * @description Milliseconds from the start of the attempt to the end of the response, or to the error.
              * @example 84
              */
             duration_ms: number;
             /**
+             * Format: int32
              * @description The receiver's HTTP status, or null when it gave none.
              * @example 200
              */
@@ -750,7 +765,7 @@ export interface components {
              * @example {"id":"evt_01KRJWMBDRD4E5F6G7H8J9K0M1","type":"task.completed","created":"2026-05-14T09:21:07.512Z","project_id":"5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197","text":"Task checkout-flow completed in 42.1 s","data":{"task_id":"7c1e9a52-3b4d-4e6f-8a9b-0c1d2e3f4a5b","task_name":"checkout-flow","task_version_id":"3a4b5c6d-7e8f-4901-a2b3-c4d5e6f7a8b9","run_id":"1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b","session_id":"9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d","started_at":"2026-05-14T09:20:25.312Z","completed_at":"2026-05-14T09:21:07.412Z","duration_ms":42100,"output":{"order_number":"A-10492","total":129.9},"artifacts":[{"name":"invoice-2026-05.pdf","url":"https://artifacts.anchorbrowser.io/7c1e9a52/invoice-2026-05.pdf","size":48213,"content_type":"application/pdf"}],"recording_url":"https://recordings.anchorbrowser.io/sessions/9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d.mp4"}}
              */
             payload: string;
-            /** @description Every attempt, oldest first. */
+            /** @description Every attempt, oldest first; for a delivery redelivered so often that it has more than 500, the latest 500 (`attempt_count` has the total). */
             attempts: components["schemas"]["DeliveryAttempt"][];
         };
         /**
@@ -805,26 +820,31 @@ export interface components {
          */
         DeliveryStatusCounts: {
             /**
+             * Format: int32
              * @description Deliveries waiting for their first attempt or a redelivery.
              * @example 0
              */
             pending: number;
             /**
+             * Format: int32
              * @description Deliveries with an attempt under way.
              * @example 0
              */
             in_flight: number;
             /**
+             * Format: int32
              * @description Deliveries the receiver accepted with a 2xx.
              * @example 24
              */
             succeeded: number;
             /**
+             * Format: int32
              * @description Deliveries whose last attempt failed and that will be retried.
              * @example 2
              */
             failed: number;
             /**
+             * Format: int32
              * @description Deliveries that failed with no retry left.
              * @example 9
              */
@@ -832,6 +852,7 @@ export interface components {
         };
         /**
          * DurationMs
+         * Format: int64
          * @description Wall-clock duration in milliseconds.
          * @example 42100
          */
@@ -1077,6 +1098,23 @@ export interface components {
             data: components["schemas"]["InterventionResolvedData"];
         };
         /**
+         * LiveApiError
+         * @description The failure in the shape the live Anchor API answers errors in (`{"error": {"code": <integer>, "message": <string>}}`), so that code written against production, which reads `body.error.message`, handles the reference server's answers the same way. New code should branch on the problem's `code` instead.
+         */
+        LiveApiError: {
+            /**
+             * Format: int32
+             * @description The HTTP status code, as the live API puts it here.
+             * @example 404
+             */
+            code: number;
+            /**
+             * @description The problem's `detail`.
+             * @example Webhook not found in this project.
+             */
+            message: string;
+        };
+        /**
          * WebhookEventTypeListEnvelope
          * @description List envelope of the event catalog.
          */
@@ -1099,7 +1137,7 @@ export interface components {
         };
         /**
          * Problem
-         * @description An error, as RFC 9457 problem details (`application/problem+json`).
+         * @description An error, as RFC 9457 problem details (`application/problem+json`), with two extension members: `request_id`, and `error`, the same failure in the shape the live API answers errors in.
          */
         Problem: {
             /**
@@ -1114,22 +1152,29 @@ export interface components {
              */
             title: string;
             /**
+             * Format: int32
              * @description The HTTP status code.
              * @example 404
              */
             status: number;
             /**
-             * @description What went wrong in this occurrence, for a human.
+             * @description What went wrong in this occurrence, for a human. A very long one (a request with many invalid values) is cut at 4096 characters, ending with `…`.
              * @example Webhook not found in this project.
              */
             detail: string;
             code: components["schemas"]["ProblemCode"];
             /**
-             * @description The request path that produced the problem.
+             * @description The request path that produced the problem (cut at 2048 characters).
              * @example /v1/webhooks/wh_01KRH160449P3Q6R8S2T4V5W7Y
              */
             instance?: string;
-            /** @description Each invalid value: every issue of a `validation_failed` problem, and the URL of a `url_not_allowed` one, with the rule it broke. */
+            /**
+             * @description The id of the request, the same as the `Request-Id` response header and the id in the server's access log. Quote it when you report a problem.
+             * @example req_3f2c9a1e7b5d4c6a8e0f1b2d3c4a5e6f
+             */
+            request_id: string;
+            error: components["schemas"]["LiveApiError"];
+            /** @description Each invalid value: every issue of a `validation_failed` problem, and the URL of a `url_not_allowed` one, with the rule it broke; the first 50 when there are more (`detail` says how many there were). */
             errors?: components["schemas"]["ValidationIssue"][];
         };
         /**
@@ -1150,6 +1195,7 @@ export interface components {
          *     | `delivery_in_progress` | 409 | The delivery already has an attempt pending or in flight. |
          *     | `payload_too_large` | 413 | The body is over 64 KiB. |
          *     | `unsupported_media_type` | 415 | The body is not `application/json`. |
+         *     | `idempotency_key_expired` | 409 | The `Idempotency-Key`'s first answer can no longer be replayed: its webhook was deleted, or its secret rotated away. |
          *     | `idempotency_key_reused` | 422 | The `Idempotency-Key` was used with a different request. |
          *     | `rate_limited` | 429 | Too many requests; wait `Retry-After` seconds. |
          *     | `internal_error` | 500 | A bug on our side. |
@@ -1158,7 +1204,7 @@ export interface components {
          * @example webhook_not_found
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "url_not_allowed" | "unauthorized" | "webhook_not_found" | "delivery_not_found" | "not_found" | "method_not_allowed" | "webhook_limit_reached" | "webhook_disabled" | "delivery_in_progress" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limited" | "internal_error";
+        ProblemCode: "validation_failed" | "url_not_allowed" | "unauthorized" | "webhook_not_found" | "delivery_not_found" | "not_found" | "method_not_allowed" | "webhook_limit_reached" | "webhook_disabled" | "delivery_in_progress" | "idempotency_key_expired" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limited" | "internal_error";
         /**
          * ProjectId
          * Format: uuid
@@ -1205,6 +1251,7 @@ export interface components {
             id: components["schemas"]["EventId"];
             type: components["schemas"]["WebhookEventTypeName"];
             /**
+             * Format: int32
              * @description Deliveries created, one per enabled webhook subscribed to the type.
              * @example 1
              */
@@ -1223,6 +1270,7 @@ export interface components {
          */
         RotateWebhookSecretRequest: {
             /**
+             * Format: int32
              * @description How long the previous secret stays valid, in seconds (0 to 86400, default 86400). Send 0 when the old secret has leaked, to revoke it at once.
              * @default 86400
              * @example 86400
@@ -1266,10 +1314,11 @@ export interface components {
         };
         /**
          * QueuedTestEvent
-         * @description The queued test event. Follow it in the delivery log.
+         * @description The queued test event. Follow it in the delivery log: `delivery_id` is the delivery to read with `GET /v1/webhooks/{webhook_id}/events/{delivery_id}`, and `event_id` is the `id` in the body the receiver gets. `external_event_id` holds the same value as `event_id` under its 1.0.0 name; it stays for compatibility, and new code should read `event_id`.
          */
         QueuedTestEvent: {
             external_event_id: components["schemas"]["EventId"];
+            event_id: components["schemas"]["EventId"];
             event_type: components["schemas"]["WebhookEventTypeName"];
             delivery_id: components["schemas"]["DeliveryId"];
         };
@@ -1391,6 +1440,7 @@ export interface components {
             recording_url: string;
             duration_ms: components["schemas"]["DurationMs"];
             /**
+             * Format: int64
              * @description Size of the video in bytes.
              * @example 18350112
              */
@@ -1444,6 +1494,7 @@ export interface components {
              */
             url: string;
             /**
+             * Format: int64
              * @description Size in bytes.
              * @example 48213
              */
@@ -1565,6 +1616,7 @@ export interface components {
              */
             message: string;
             /**
+             * Format: int32
              * @description Zero-based index of the step that failed, when one did.
              * @example 3
              */
@@ -1701,17 +1753,17 @@ export interface components {
         ValidationIssue: {
             location: components["schemas"]["ValidationIssueLocation"];
             /**
-             * @description JSON Pointer to the value within its location, or the parameter name.
+             * @description JSON Pointer to the value within its location, or the parameter name (cut at 1024 characters).
              * @example /subscribed_events/0
              */
             path: string;
             /**
-             * @description What is wrong with it and how to fix it, as a sentence a person can read next to the field. The wording may change; branch on `rule`, not on this text.
+             * @description What is wrong with it and how to fix it, as a sentence a person can read next to the field. The wording may change; branch on `rule`, not on this text. Cut at 1024 characters.
              * @example Unknown value "task.exploded": use one of task.completed, task.failed.
              */
             message: string;
             /**
-             * @description The rule the value broke, stable and machine-readable: for a `validation_failed` issue, the JSON Schema keyword (`required`, `minLength`, `format`, `enum`, `additionalProperties`, …) or one of the server's own checks (`json`, `max_depth`, `decimal_integer`, `unknown_parameter`); for a `url_not_allowed` one, the URL rule (`scheme_not_https`, `ip_not_public`, …).
+             * @description The rule the value broke, stable and machine-readable: for a `validation_failed` issue, the JSON Schema keyword (`required`, `minLength`, `format`, `enum`, `additionalProperties`, …) or one of the server's own checks (`json`, `max_depth`, `decimal_integer`, `unknown_parameter`, `unknown_cursor`); for a `url_not_allowed` one, the URL rule (`scheme_not_https`, `ip_not_public`, …).
              * @example enum
              */
             rule?: string;
@@ -1725,7 +1777,7 @@ export interface components {
         ValidationIssueLocation: "body" | "query" | "path" | "header";
         /**
          * WebhookDelivery
-         * @description One event sent to one webhook, with the state of its attempts.
+         * @description One delivery: one event sent to one webhook, with the state of its attempts. `id` is the delivery's own id, sent as the `Anchor-Delivery-Id` header and used as `delivery_id` in paths; `event_id` is the id of the event it carries, the `id` of the body the receiver gets, shared by every webhook the event went to and by every retry and redelivery (receivers de-duplicate on it).
          */
         WebhookDelivery: {
             id: components["schemas"]["DeliveryId"];
@@ -1734,11 +1786,13 @@ export interface components {
             event_type: components["schemas"]["WebhookEventTypeName"];
             status: components["schemas"]["DeliveryStatus"];
             /**
+             * Format: int32
              * @description Attempts made so far.
              * @example 1
              */
             attempt_count: number;
             /**
+             * Format: int32
              * @description HTTP status of the last attempt, or null when it got no response.
              * @example 200
              */
@@ -1768,10 +1822,16 @@ export interface components {
          */
         WebhookDeliveryList: {
             /**
-             * @description How many deliveries match the filters in total, across all pages.
+             * Format: int32
+             * @description How many deliveries match the filters in total, across all pages (`starting_after` and `offset` do not change it).
              * @example 1
              */
             count: number;
+            /**
+             * @description True when more deliveries follow this page: ask for the next one with `starting_after` set to the `id` of this page's last item.
+             * @example false
+             */
+            has_more: boolean;
             /** @description The deliveries on this page. */
             items: components["schemas"]["WebhookDelivery"][];
             /** @description How many deliveries match every filter except `status`, by status: what each status filter would count, for filter chips such as "Succeeded 24 · Failed 9". */
@@ -1860,6 +1920,7 @@ export interface components {
          */
         WebhookEventTypeList: {
             /**
+             * Format: int32
              * @description Number of event types.
              * @example 13
              */
@@ -1879,6 +1940,7 @@ export interface components {
          */
         WebhookList: {
             /**
+             * Format: int32
              * @description Number of items.
              * @example 1
              */
@@ -2007,6 +2069,9 @@ export interface components {
         /** @description The request is invalid. `validation_failed` lists each invalid value in `errors[]`; `url_not_allowed` names the URL rule that fired in `detail` and in `errors[0].rule`. Each issue's `message` is a sentence to show next to the field. Integers in the query are written in plain decimal digits (`25`, not `2.5e1`, `0x19` or `025`), and the objects and arrays of a JSON body nest at most 32 levels deep, the top level counting as one. */
         BadRequest: {
             headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -2016,6 +2081,9 @@ export interface components {
         /** @description The `anchor-api-key` header is missing or not a valid key (`unauthorized`). */
         Unauthorized: {
             headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -2025,7 +2093,12 @@ export interface components {
                  *       "title": "Unauthorized",
                  *       "status": 401,
                  *       "detail": "Missing or unknown anchor-api-key header.",
-                 *       "code": "unauthorized"
+                 *       "code": "unauthorized",
+                 *       "request_id": "req_3f2c9a1e7b5d4c6a8e0f1b2d3c4a5e6f",
+                 *       "error": {
+                 *         "code": 401,
+                 *         "message": "Missing or unknown anchor-api-key header."
+                 *       }
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -2035,6 +2108,9 @@ export interface components {
         RateLimited: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
+                "Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -2044,7 +2120,12 @@ export interface components {
                  *       "title": "Rate limited",
                  *       "status": 429,
                  *       "detail": "Too many requests; retry after 1 second.",
-                 *       "code": "rate_limited"
+                 *       "code": "rate_limited",
+                 *       "request_id": "req_3f2c9a1e7b5d4c6a8e0f1b2d3c4a5e6f",
+                 *       "error": {
+                 *         "code": 429,
+                 *         "message": "Too many requests; retry after 1 second."
+                 *       }
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -2053,6 +2134,7 @@ export interface components {
         /** @description A bug on our side (`internal_error`). Nothing the request asked for is half-done: writes are transactional. Retrying is safe for idempotent requests and for creates that carry an `Idempotency-Key`. */
         InternalError: {
             headers: {
+                "Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -2062,33 +2144,35 @@ export interface components {
                  *       "title": "Internal error",
                  *       "status": 500,
                  *       "detail": "An unexpected error occurred; it has been logged.",
-                 *       "code": "internal_error"
+                 *       "code": "internal_error",
+                 *       "request_id": "req_3f2c9a1e7b5d4c6a8e0f1b2d3c4a5e6f",
+                 *       "error": {
+                 *         "code": 500,
+                 *         "message": "An unexpected error occurred; it has been logged."
+                 *       }
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The project already has 5 webhooks (`webhook_limit_reached`). Deleted webhooks do not count. */
+        /** @description The project already has 5 webhooks (`webhook_limit_reached`); deleted webhooks do not count. Or the `Idempotency-Key` of a create whose webhook has since been deleted, or whose secret has since been rotated away (`idempotency_key_expired`): its answer is not replayed. */
         WebhookLimitReached: {
             headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "type": "https://docs.anchorbrowser.io/webhooks#/errors/webhook_limit_reached",
-                 *       "title": "Webhook limit reached",
-                 *       "status": 409,
-                 *       "detail": "This project already has 5 webhooks; delete one before creating another.",
-                 *       "code": "webhook_limit_reached"
-                 *     }
-                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description The request body is over 64 KiB (`payload_too_large`). */
         PayloadTooLarge: {
             headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -2098,7 +2182,12 @@ export interface components {
                  *       "title": "Payload too large",
                  *       "status": 413,
                  *       "detail": "Request bodies are limited to 64 KiB.",
-                 *       "code": "payload_too_large"
+                 *       "code": "payload_too_large",
+                 *       "request_id": "req_3f2c9a1e7b5d4c6a8e0f1b2d3c4a5e6f",
+                 *       "error": {
+                 *         "code": 413,
+                 *         "message": "Request bodies are limited to 64 KiB."
+                 *       }
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -2107,6 +2196,9 @@ export interface components {
         /** @description The body is not `application/json` (`unsupported_media_type`). */
         UnsupportedMediaType: {
             headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -2116,15 +2208,23 @@ export interface components {
                  *       "title": "Unsupported media type",
                  *       "status": 415,
                  *       "detail": "Send the body as application/json.",
-                 *       "code": "unsupported_media_type"
+                 *       "code": "unsupported_media_type",
+                 *       "request_id": "req_3f2c9a1e7b5d4c6a8e0f1b2d3c4a5e6f",
+                 *       "error": {
+                 *         "code": 415,
+                 *         "message": "Send the body as application/json."
+                 *       }
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The `Idempotency-Key` was already used with a different request (`idempotency_key_reused`). Use a new key for a new request. */
+        /** @description The `Idempotency-Key` was already used with this operation and a different request, another body or another path (`idempotency_key_reused`). Use a new key for a new request. */
         IdempotencyKeyReused: {
             headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -2134,15 +2234,23 @@ export interface components {
                  *       "title": "Idempotency key reused",
                  *       "status": 422,
                  *       "detail": "This Idempotency-Key was already used with a different request body.",
-                 *       "code": "idempotency_key_reused"
+                 *       "code": "idempotency_key_reused",
+                 *       "request_id": "req_3f2c9a1e7b5d4c6a8e0f1b2d3c4a5e6f",
+                 *       "error": {
+                 *         "code": 422,
+                 *         "message": "This Idempotency-Key was already used with a different request body."
+                 *       }
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No webhook with this id in the caller's project (`webhook_not_found`). Webhooks of other projects and deleted webhooks are reported the same way. */
+        /** @description No webhook with this id in the caller's project (`webhook_not_found`). Webhooks of other projects and deleted webhooks are reported the same way (only the delivery log of a deleted webhook stays readable). */
         WebhookNotFound: {
             headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -2152,42 +2260,111 @@ export interface components {
                  *       "title": "Webhook not found",
                  *       "status": 404,
                  *       "detail": "Webhook not found in this project.",
-                 *       "code": "webhook_not_found"
+                 *       "code": "webhook_not_found",
+                 *       "request_id": "req_3f2c9a1e7b5d4c6a8e0f1b2d3c4a5e6f",
+                 *       "error": {
+                 *         "code": 404,
+                 *         "message": "Webhook not found in this project."
+                 *       }
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The webhook is disabled (`webhook_disabled`). Enable it with PATCH first. */
-        WebhookDisabled: {
+        /** @description The `Idempotency-Key` was used before, but its first answer can no longer be replayed (`idempotency_key_expired`): the webhook it acted on has since been deleted, or the secret it returned has since been rotated away. Nothing was done. Read the webhook's current state; rotate its secret if you need one. */
+        IdempotencyKeyExpired: {
             headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
                 /**
                  * @example {
-                 *       "type": "https://docs.anchorbrowser.io/webhooks#/errors/webhook_disabled",
-                 *       "title": "Webhook disabled",
+                 *       "type": "https://docs.anchorbrowser.io/webhooks#/errors/idempotency_key_expired",
+                 *       "title": "Idempotency key expired",
                  *       "status": 409,
-                 *       "detail": "This webhook is disabled; enable it before sending a test event.",
-                 *       "code": "webhook_disabled"
+                 *       "detail": "This Idempotency-Key's first answer held a signing secret that has since been rotated away; it is not replayed. Rotate again to get a current secret.",
+                 *       "code": "idempotency_key_expired",
+                 *       "request_id": "req_3f2c9a1e7b5d4c6a8e0f1b2d3c4a5e6f",
+                 *       "error": {
+                 *         "code": 409,
+                 *         "message": "This Idempotency-Key's first answer held a signing secret that has since been rotated away; it is not replayed. Rotate again to get a current secret."
+                 *       }
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No webhook with this id in the caller's project (`webhook_not_found`), or no delivery with this id for that webhook (`delivery_not_found`). */
-        DeliveryNotFound: {
+        /** @description The webhook is disabled (`webhook_disabled`); enable it with PATCH first. Or the `Idempotency-Key` of a test event whose webhook has since been deleted (`idempotency_key_expired`): its answer is not replayed. */
+        WebhookDisabled: {
             headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The delivery already has an attempt pending or in flight (`delivery_in_progress`). */
+        /** @description No webhook with this id in the caller's project (`webhook_not_found`). A deleted webhook is not "not found" here: its delivery log stays readable until retention removes its deliveries (7 days). */
+        DeliveryLogNotFound: {
+            headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://docs.anchorbrowser.io/webhooks#/errors/webhook_not_found",
+                 *       "title": "Webhook not found",
+                 *       "status": 404,
+                 *       "detail": "Webhook not found in this project.",
+                 *       "code": "webhook_not_found",
+                 *       "request_id": "req_3f2c9a1e7b5d4c6a8e0f1b2d3c4a5e6f",
+                 *       "error": {
+                 *         "code": 404,
+                 *         "message": "Webhook not found in this project."
+                 *       }
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No webhook with this id in the caller's project (`webhook_not_found`), or no delivery with this id for that webhook (`delivery_not_found`). A deleted webhook's deliveries stay readable until retention removes them (7 days). */
+        DeliveryNotFound: {
+            headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No live webhook with this id in the caller's project (`webhook_not_found`): a deleted webhook takes no new attempts, though its delivery log stays readable. Or no delivery with this id for that webhook (`delivery_not_found`). */
+        RedeliveryNotFound: {
+            headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The delivery already has an attempt pending or in flight (`delivery_in_progress`), or the webhook is disabled (`webhook_disabled`). Or the `Idempotency-Key` of a redelivery whose webhook has since been deleted (`idempotency_key_expired`): its answer is not replayed. */
         DeliveryInProgress: {
             headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -2210,7 +2387,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description A unique value, such as a UUID, chosen by the client. A retried create with the same key within 24 hours returns the first response again, secret included, and creates nothing. Reusing a key with a different body returns `422` with code `idempotency_key_reused`. */
+        /** @description A unique value, such as a UUID, chosen by the client; send one with every POST. A retry with the same key and the same request (path and body) within 24 hours gets the first answer again, with `Idempotent-Replayed: true`, and nothing is done twice: no second webhook, no second rotation, no second test event or redelivery. Keys are scoped per project and per operation. The same key with another request is `422 idempotency_key_reused`. Only successful answers are recorded, so a request refused with a 4xx can be fixed and retried with its key. A replay never returns a signing secret that is no longer the webhook's current one, nor anything of a deleted webhook: that answer is `409 idempotency_key_expired`. */
         IdempotencyKeyHeader: string;
         /** @description The webhook's id. */
         WebhookIdPath: components["schemas"]["WebhookId"];
@@ -2224,10 +2401,12 @@ export interface components {
         EventTypeFilter: components["schemas"]["WebhookEventType"];
         /** @description Only the delivery of this event (an event reaches a webhook once). */
         EventIdFilter: components["schemas"]["EventId"];
-        /** @description Only deliveries created at or after this instant. */
+        /** @description Only deliveries created at or after this instant (RFC 3339). It may be sent as typed, `created_after=2026-05-14T00:00:00Z`, or percent-encoded; encode a `+` offset as `%2B`, since an unencoded `+` in a query means a space. */
         CreatedAfter: string;
-        /** @description Only deliveries created before this instant. */
+        /** @description Only deliveries created before this instant (RFC 3339). Walking the log page by page while new deliveries arrive? Fix `created_before` to the time of the first page (or use `starting_after`), so that later pages neither skip nor repeat rows. Sent as typed or percent-encoded, like `created_after`. */
         CreatedBefore: string;
+        /** @description A cursor: the `id` of the last delivery of the previous page. The page then starts right after it in the log's order (newest first), so a walk through a log that keeps growing neither skips nor repeats rows, as with Stripe's `starting_after`. Combine it with the same filters as the previous page; `offset` then counts from the cursor. An id that is not a delivery of this webhook is `400 validation_failed`. */
+        StartingAfter: components["schemas"]["DeliveryId"];
         /** @description The delivery's id, as sent in the `Anchor-Delivery-Id` header. */
         DeliveryIdPath: components["schemas"]["DeliveryId"];
         /** @description Identifies Anchor's webhook deliveries: `Anchor-Webhooks/<major>.<minor>`. The version may rise (`Anchor-Webhooks/1.1`) without notice; match the pattern, not the exact value. */
@@ -2239,10 +2418,18 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description This answer's id, on every response, errors included; the same id is in the server's access log and, on an error, in the problem's `request_id`. Quote it when you report a problem. The reference server sends it; the live API is not known to. */
+        RequestId: string;
+        /** @description The rate-limit policies that apply to this request, as a structured-field list (IETF draft-ietf-httpapi-ratelimit-headers): each item names a policy with its quota `q` (requests) and window `w` (seconds). `"per-key"` is the token bucket of the API key (by default 200 requests at once, refilled at 100 a second); `"auth-failures"` is the bucket of failed authentications from the client's address, sent with `401` answers. Absent when rate limiting is off. */
+        RateLimitPolicy: string;
+        /** @description Where this client stands against the policy in `RateLimit-Policy`, as a structured-field list: `r`, the requests left now, and `t`, the seconds until the bucket is full again. After a `429`, `r` is `0`; `Retry-After` says when one more request fits. Absent when rate limiting is off. */
+        RateLimit: string;
         /** @description Seconds to wait before retrying. */
         RetryAfter: number;
-        /** @description Present, with the value `true`, when this response is a replay of an earlier create with the same `Idempotency-Key`: no new webhook was created. */
+        /** @description Present, with the value `true`, when this response is a replay of an earlier request with the same `Idempotency-Key`: nothing was done again. */
         IdempotentReplayed: "true";
+        /** @description `no-store`: this answer holds a signing secret, and no cache, proxy or browser may keep a copy. Every API answer of the reference server carries it. */
+        CacheControlNoStore: "no-store";
     };
     pathItems: never;
 }
@@ -2260,6 +2447,9 @@ export interface operations {
             /** @description The project's webhooks. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2300,7 +2490,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique value, such as a UUID, chosen by the client. A retried create with the same key within 24 hours returns the first response again, secret included, and creates nothing. Reusing a key with a different body returns `422` with code `idempotency_key_reused`. */
+                /** @description A unique value, such as a UUID, chosen by the client; send one with every POST. A retry with the same key and the same request (path and body) within 24 hours gets the first answer again, with `Idempotent-Replayed: true`, and nothing is done twice: no second webhook, no second rotation, no second test event or redelivery. Keys are scoped per project and per operation. The same key with another request is `422 idempotency_key_reused`. Only successful answers are recorded, so a request refused with a 4xx can be fixed and retried with its key. A replay never returns a signing secret that is no longer the webhook's current one, nor anything of a deleted webhook: that answer is `409 idempotency_key_expired`. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyHeader"];
             };
             path?: never;
@@ -2326,6 +2516,10 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2375,6 +2569,9 @@ export interface operations {
             /** @description The webhook. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2420,6 +2617,9 @@ export interface operations {
             /** @description The webhook was deleted. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2459,6 +2659,9 @@ export interface operations {
             /** @description The updated webhook. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2494,7 +2697,10 @@ export interface operations {
     rotateWebhookSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique value, such as a UUID, chosen by the client; send one with every POST. A retry with the same key and the same request (path and body) within 24 hours gets the first answer again, with `Idempotent-Replayed: true`, and nothing is done twice: no second webhook, no second rotation, no second test event or redelivery. Keys are scoped per project and per operation. The same key with another request is `422 idempotency_key_reused`. Only successful answers are recorded, so a request refused with a 4xx can be fixed and retried with its key. A replay never returns a signing secret that is no longer the webhook's current one, nor anything of a deleted webhook: that answer is `409 idempotency_key_expired`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKeyHeader"];
+            };
             path: {
                 /** @description The webhook's id. */
                 webhook_id: components["parameters"]["WebhookIdPath"];
@@ -2515,6 +2721,11 @@ export interface operations {
             /** @description The new secret, returned ONCE, and when the previous one expires. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2542,8 +2753,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["WebhookNotFound"];
+            409: components["responses"]["IdempotencyKeyExpired"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
@@ -2551,7 +2764,10 @@ export interface operations {
     sendWebhookTestEvent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique value, such as a UUID, chosen by the client; send one with every POST. A retry with the same key and the same request (path and body) within 24 hours gets the first answer again, with `Idempotent-Replayed: true`, and nothing is done twice: no second webhook, no second rotation, no second test event or redelivery. Keys are scoped per project and per operation. The same key with another request is `422 idempotency_key_reused`. Only successful answers are recorded, so a request refused with a 4xx can be fixed and retried with its key. A replay never returns a signing secret that is no longer the webhook's current one, nor anything of a deleted webhook: that answer is `409 idempotency_key_expired`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKeyHeader"];
+            };
             path: {
                 /** @description The webhook's id. */
                 webhook_id: components["parameters"]["WebhookIdPath"];
@@ -2572,12 +2788,17 @@ export interface operations {
             /** @description The test event was queued for delivery. */
             202: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "external_event_id": "evt_01KRJZQ0CTTE5TEVENT0000001",
+                     *       "event_id": "evt_01KRJZQ0CTTE5TEVENT0000001",
                      *       "event_type": "task.completed",
                      *       "delivery_id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e"
                      *     }
@@ -2591,6 +2812,7 @@ export interface operations {
             409: components["responses"]["WebhookDisabled"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
@@ -2608,10 +2830,12 @@ export interface operations {
                 event_type?: components["parameters"]["EventTypeFilter"];
                 /** @description Only the delivery of this event (an event reaches a webhook once). */
                 event_id?: components["parameters"]["EventIdFilter"];
-                /** @description Only deliveries created at or after this instant. */
+                /** @description Only deliveries created at or after this instant (RFC 3339). It may be sent as typed, `created_after=2026-05-14T00:00:00Z`, or percent-encoded; encode a `+` offset as `%2B`, since an unencoded `+` in a query means a space. */
                 created_after?: components["parameters"]["CreatedAfter"];
-                /** @description Only deliveries created before this instant. */
+                /** @description Only deliveries created before this instant (RFC 3339). Walking the log page by page while new deliveries arrive? Fix `created_before` to the time of the first page (or use `starting_after`), so that later pages neither skip nor repeat rows. Sent as typed or percent-encoded, like `created_after`. */
                 created_before?: components["parameters"]["CreatedBefore"];
+                /** @description A cursor: the `id` of the last delivery of the previous page. The page then starts right after it in the log's order (newest first), so a walk through a log that keeps growing neither skips nor repeats rows, as with Stripe's `starting_after`. Combine it with the same filters as the previous page; `offset` then counts from the cursor. An id that is not a delivery of this webhook is `400 validation_failed`. */
+                starting_after?: components["parameters"]["StartingAfter"];
             };
             header?: never;
             path: {
@@ -2625,6 +2849,9 @@ export interface operations {
             /** @description One page of the delivery log. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2632,6 +2859,7 @@ export interface operations {
                      * @example {
                      *       "data": {
                      *         "count": 1,
+                     *         "has_more": false,
                      *         "items": [
                      *           {
                      *             "id": "0b9f7c52-6a1e-4f4b-9d8e-2f1c3a4b5d6e",
@@ -2662,7 +2890,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            404: components["responses"]["WebhookNotFound"];
+            404: components["responses"]["DeliveryLogNotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
@@ -2684,6 +2912,9 @@ export interface operations {
             /** @description The delivery and its attempts. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2760,7 +2991,10 @@ export interface operations {
     redeliverWebhookEvent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique value, such as a UUID, chosen by the client; send one with every POST. A retry with the same key and the same request (path and body) within 24 hours gets the first answer again, with `Idempotent-Replayed: true`, and nothing is done twice: no second webhook, no second rotation, no second test event or redelivery. Keys are scoped per project and per operation. The same key with another request is `422 idempotency_key_reused`. Only successful answers are recorded, so a request refused with a 4xx can be fixed and retried with its key. A replay never returns a signing secret that is no longer the webhook's current one, nor anything of a deleted webhook: that answer is `409 idempotency_key_expired`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKeyHeader"];
+            };
             path: {
                 /** @description The webhook's id. */
                 webhook_id: components["parameters"]["WebhookIdPath"];
@@ -2774,6 +3008,10 @@ export interface operations {
             /** @description The attempt was scheduled. */
             202: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2797,8 +3035,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            404: components["responses"]["DeliveryNotFound"];
+            404: components["responses"]["RedeliveryNotFound"];
             409: components["responses"]["DeliveryInProgress"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
@@ -2818,6 +3057,9 @@ export interface operations {
             /** @description The webhook's stats. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3114,6 +3356,9 @@ export interface operations {
             /** @description The event catalog. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3174,7 +3419,10 @@ export interface operations {
     publishEvent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique value, such as a UUID, chosen by the client; send one with every POST. A retry with the same key and the same request (path and body) within 24 hours gets the first answer again, with `Idempotent-Replayed: true`, and nothing is done twice: no second webhook, no second rotation, no second test event or redelivery. Keys are scoped per project and per operation. The same key with another request is `422 idempotency_key_reused`. Only successful answers are recorded, so a request refused with a 4xx can be fixed and retried with its key. A replay never returns a signing secret that is no longer the webhook's current one, nor anything of a deleted webhook: that answer is `409 idempotency_key_expired`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKeyHeader"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3192,6 +3440,10 @@ export interface operations {
             /** @description The event was stored and its deliveries queued. */
             202: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3209,6 +3461,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
@@ -3225,6 +3478,9 @@ export interface operations {
             /** @description The server's settings. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {

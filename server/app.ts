@@ -7,7 +7,8 @@ import { accessLog } from './http/access-log.js';
 import { jsonBody } from './http/body.js';
 import { notFoundHandler, problemHandler } from './http/problem-handler.js';
 import { strictQueryIntegers } from './http/query.js';
-import { rateLimit } from './http/rate-limit.js';
+import { authFailureLimit, rateLimit } from './http/rate-limit.js';
+import { responseHeaders } from './http/response-headers.js';
 import type { Validator } from './http/validator.js';
 import type { DeliveryOperations } from './operations/deliveries.js';
 import type { EventOperations } from './operations/events.js';
@@ -23,7 +24,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 export type AppParts = {
   logger: Logger;
   clock: Clock;
-  config: Pick<Config, 'rateLimitPerSecond' | 'rateLimitBurst'>;
+  config: Pick<Config, 'rateLimitPerSecond' | 'rateLimitBurst' | 'authFailurePerSecond' | 'authFailureBurst'>;
   validator: Validator;
   operations: { webhooks: WebhookOperations; deliveries: DeliveryOperations; events: EventOperations };
   catalog: Pick<EventCatalog, 'info'>;
@@ -46,13 +47,16 @@ export function createApp(parts: AppParts): Express {
   // OpenAPI paths are case-sensitive; the validator follows this setting too.
   app.set('case sensitive routing', true);
 
+  app.use(responseHeaders()); // Request-Id, nosniff; no-store on /v1
   const log = accessLog(parts.logger);
   if (log) app.use(log);
   metaRoutes(app, parts.meta);
   dashboardRoutes(app, { dir: parts.dashboardDir }); // no auth: the page asks for the key
   app.use(validator.before); // route lookup (404, 405), then anchor-api-key (401)
+  const failures = authFailureLimit({ perSecond: parts.config.authFailurePerSecond, burst: parts.config.authFailureBurst, clock: parts.clock });
+  if (failures) app.use(failures); // 401s per address; 429 once the address has none left
   const limit = rateLimit({ perSecond: parts.config.rateLimitPerSecond, burst: parts.config.rateLimitBurst, clock: parts.clock });
-  if (limit) app.use(limit); // 429
+  if (limit) app.use(limit); // 429; RateLimit headers
   app.use(jsonBody()); // 415, 413, malformed JSON
   app.use(strictQueryIntegers()); // 400 for query integers not in decimal digits (1e2, 0x10)
   app.use(validator.after); // request validation (400), then response validation

@@ -42,6 +42,9 @@ export type Config = {
   /** Token bucket per API key: refill per second (0 disables) and bucket size. */
   rateLimitPerSecond: number;
   rateLimitBurst: number;
+  /** Failed authentications per client address: refill per second (0 disables) and bucket size. */
+  authFailurePerSecond: number;
+  authFailureBurst: number;
   /** ANCHOR_HEADERS_TIMEOUT_MS: a client gets this long to send its request headers (slowloris). */
   headersTimeoutMs: number;
   /** ANCHOR_REQUEST_TIMEOUT_MS: and this long for the whole request, body included. */
@@ -114,6 +117,13 @@ export function loadConfig(env: Env = process.env): Config {
     return value;
   });
 
+  const authFailurePerSecond = read('ANCHOR_AUTH_FAILURES_PER_MINUTE', 10, parseNonNegativeNumber) / 60;
+  const authFailureBurst = read('ANCHOR_AUTH_FAILURE_BURST', 20, (raw) => {
+    const value = parseNonNegativeNumber(raw);
+    if (value < 1) throw new Error('must be at least 1');
+    return value;
+  });
+
   const headersTimeoutMs = read('ANCHOR_HEADERS_TIMEOUT_MS', 10_000, (raw) => wholeNumber(raw, 100, 9_999_999, 'a whole number of milliseconds from 100 to 9999999'));
   const requestTimeoutMs = read('ANCHOR_REQUEST_TIMEOUT_MS', Math.max(30_000, headersTimeoutMs), (raw) => {
     const value = wholeNumber(raw, 100, 9_999_999, 'a whole number of milliseconds from 100 to 9999999');
@@ -146,7 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
   };
 
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  return { port, host, dbPath, apiKey, secretKey, validateResponses, allowPrivateTargets, rateLimitPerSecond, rateLimitBurst, headersTimeoutMs, requestTimeoutMs, logLevel, delivery };
+  return { port, host, dbPath, apiKey, secretKey, validateResponses, allowPrivateTargets, rateLimitPerSecond, rateLimitBurst, authFailurePerSecond, authFailureBurst, headersTimeoutMs, requestTimeoutMs, logLevel, delivery };
 }
 
 function wholeNumber(raw: string, min: number, max: number, expected = `a whole number from ${min} to ${max}`): number {

@@ -1,5 +1,5 @@
 import type { components } from '../generated/schema.js';
-import { problemCodes } from '../generated/contract.js';
+import { problemBounds, problemCodes } from '../generated/contract.js';
 import type { ProblemCode } from './spec.js';
 
 export type Problem = components['schemas']['Problem'];
@@ -34,16 +34,46 @@ export class ProblemError extends Error {
   }
 }
 
-/** The RFC 9457 body of a problem code; status and title come from the spec's `x-problem-codes`. */
-export function problemBody(code: ProblemCode, detail: string, instance?: string, errors?: ValidationIssue[]): Problem {
+/** What a problem says about the request it answers: its id (`Request-Id`), path and invalid values. */
+export type ProblemContext = { requestId: string; instance?: string; errors?: ValidationIssue[] };
+
+/**
+ * The RFC 9457 body of a problem code; status and title come from the spec's `x-problem-codes`.
+ * It carries the request's id and, as `error`, the same failure in the live API's error shape.
+ * Every part is cut to the spec's bounds (a request with thousands of invalid values, a path of
+ * kilobytes), so the answer about a bad request is never itself invalid.
+ */
+export function problemBody(code: ProblemCode, detail: string, { requestId, instance, errors }: ProblemContext): Problem {
   const { status, title } = problemCodes[code];
+  const listed = errors?.slice(0, problemBounds.errors).map((issue) => ({
+    ...issue,
+    path: cut(issue.path, problemBounds.issuePath),
+    message: cut(issue.message, problemBounds.issueMessage),
+  }));
+  const fullDetail = errors && errors.length > problemBounds.errors ? `${detail} (${errors.length} invalid values; the first ${problemBounds.errors} are listed.)` : detail;
+  const shownDetail = cut(fullDetail, problemBounds.detail);
   return {
     type: `${TYPE_BASE}${code}`,
     title,
     status,
-    detail,
+    detail: shownDetail,
     code,
-    ...(instance !== undefined ? { instance } : {}),
-    ...(errors ? { errors } : {}),
+    ...(instance !== undefined ? { instance: cut(instance, problemBounds.instance) } : {}),
+    request_id: requestId,
+    error: { code: status, message: shownDetail },
+    ...(listed ? { errors: listed } : {}),
   };
+}
+
+/** The same problem answered with another status (a page that is not built yet: 503). */
+export function withStatus(problem: Problem, status: number, title: string): Problem {
+  return { ...problem, status, title, error: { ...problem.error, code: status } };
+}
+
+/** At most `max` characters, ending with `…` when cut; never half a surrogate pair. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  if (/[\uD800-\uDBFF]/.test(text[end - 1] ?? '')) end--;
+  return `${text.slice(0, end)}…`;
 }

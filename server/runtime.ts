@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { createApp } from './app.js';
+import { createApp, type AppParts } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createDeliveryAgent, createPreflight } from './delivery/agent.js';
@@ -16,6 +16,7 @@ import { createValidator } from './http/validator.js';
 import { createLogger } from './logger.js';
 import { deliveryOperations } from './operations/deliveries.js';
 import { eventOperations } from './operations/events.js';
+import { idempotency } from './operations/idempotency.js';
 import { webhookOperations } from './operations/webhooks.js';
 import { DASHBOARD_DIR, DOCS_FILE } from './paths.js';
 import { readSpec, SPEC_FILES } from './spec.js';
@@ -36,6 +37,8 @@ export type RuntimeOverrides = {
   ids?: IdSource;
   docsFile?: string;
   dashboardDir?: string;
+  /** Wraps the operations the routes call, e.g. to make a handler misbehave in a negative control. */
+  wrapOperations?: (operations: AppParts['operations']) => AppParts['operations'];
 };
 
 export type Listening = { url: string; server: Server };
@@ -103,6 +106,15 @@ export function createRuntime(config: Config, overrides: RuntimeOverrides = {}):
   });
   const publisher = createPublisher({ events: stores.events, catalog, clock, retrySchedule: config.delivery.retrySchedule, ids, notifier: worker });
 
+  const operations = (): AppParts['operations'] => {
+    const keyed = idempotency({ stores, clock });
+    return {
+      webhooks: webhookOperations({ stores, clock, resolver, allowPrivateTargets: config.allowPrivateTargets, idempotency: keyed }),
+      deliveries: deliveryOperations({ deliveries: stores.deliveries, publisher, clock, notifier: worker, autoDisableAfterMs: config.delivery.autoDisableAfterMs, idempotency: keyed }),
+      events: eventOperations({ publisher, idempotency: keyed }),
+    };
+  };
+
   let app: Express | undefined;
   const buildApp = (): Express =>
     createApp({
@@ -110,11 +122,7 @@ export function createRuntime(config: Config, overrides: RuntimeOverrides = {}):
       clock,
       config,
       validator: createValidator({ apiDoc: readSpec('validation'), authenticate: apiKeySecurityHandler(stores.projects), validateResponses: config.validateResponses }),
-      operations: {
-        webhooks: webhookOperations({ stores, clock, resolver, allowPrivateTargets: config.allowPrivateTargets }),
-        deliveries: deliveryOperations({ deliveries: stores.deliveries, publisher, clock, notifier: worker, autoDisableAfterMs: config.delivery.autoDisableAfterMs }),
-        events: eventOperations({ publisher }),
-      },
+      operations: (overrides.wrapOperations ?? ((built) => built))(operations()),
       catalog,
       meta: { publicSpec: readFileSync(SPEC_FILES.public, 'utf8'), publicSpec30: readFileSync(SPEC_FILES.public30, 'utf8'), docsFile: overrides.docsFile ?? DOCS_FILE },
       dashboardDir: overrides.dashboardDir ?? DASHBOARD_DIR,

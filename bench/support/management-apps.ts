@@ -15,6 +15,8 @@ import express, { type Express } from 'express';
 import { apiKeySecurityHandler } from '../../server/http/auth.js';
 import { BODY_LIMIT_BYTES } from '../../server/http/body.js';
 import { problemHandler } from '../../server/http/problem-handler.js';
+import { responseHeaders } from '../../server/http/response-headers.js';
+import { idempotency } from '../../server/operations/idempotency.js';
 import { webhookOperations, type CreateWebhookRequest, type WebhookOperations } from '../../server/operations/webhooks.js';
 import { ProblemError, problemBody, PROBLEM_CONTENT_TYPE } from '../../server/problem.js';
 import { webhookRoutes } from '../../server/routes/webhooks.js';
@@ -29,7 +31,7 @@ export function validatedApp({ runtime }: BenchDeps): Express {
 }
 
 function operations({ runtime, resolver }: BenchDeps): WebhookOperations {
-  return webhookOperations({ stores: runtime.stores, clock: runtime.clock, resolver, allowPrivateTargets: runtime.config.allowPrivateTargets });
+  return webhookOperations({ stores: runtime.stores, clock: runtime.clock, resolver, allowPrivateTargets: runtime.config.allowPrivateTargets, idempotency: idempotency({ stores: runtime.stores, clock: runtime.clock }) });
 }
 
 /** Express with auth only: the handlers trust whatever arrives, as they would without the spec. */
@@ -39,6 +41,7 @@ export function bareApp(deps: BenchDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('case sensitive routing', true);
+  app.use(responseHeaders());
   app.use((req, _res, next) => (authenticate(req) ? next() : next(new ProblemError('unauthorized', 'Missing or unknown anchor-api-key header.'))));
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   webhookRoutes(app, operations(deps));
@@ -74,7 +77,7 @@ export function ceilingServer(deps: BenchDeps): Server {
     const projectId = typeof key === 'string' ? deps.runtime.stores.projects.projectIdForKey(key) : undefined;
     const failed = (err: unknown) => {
       const problem = err instanceof ProblemError ? err : new ProblemError('internal_error', String(err));
-      send(res, problem.status, problemBody(problem.code, problem.detail), PROBLEM_CONTENT_TYPE);
+      send(res, problem.status, problemBody(problem.code, problem.detail, { requestId: 'req_bench' }), PROBLEM_CONTENT_TYPE);
     };
     if (!projectId) return failed(new ProblemError('unauthorized', 'Missing or unknown anchor-api-key header.'));
     handle(req, res, projectId).catch(failed);

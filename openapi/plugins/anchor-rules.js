@@ -237,6 +237,74 @@ function NoUnusedComponents() {
   };
 }
 
+/**
+ * OWASP API4 (unrestricted resource consumption): every value the API takes or gives has a
+ * bound the validator enforces, so a new unbounded field fails `npm run lint`.
+ */
+// Formats whose every valid value has a bounded length (date-time has not: its fraction of a
+// second may have any number of digits; uri neither).
+const BOUNDED_FORMATS = new Set(['uuid', 'date', 'ipv4', 'ipv6']);
+const INTEGER_FORMATS = new Set(['int32', 'int64']);
+const typesOf = (schema) => [].concat(schema.type ?? []);
+const fixed = (schema) => 'const' in schema || Array.isArray(schema.enum);
+
+/** Every string has a maxLength, an enum or const, or a format that bounds its length. */
+function StringBounded() {
+  return {
+    Schema: {
+      enter(schema, ctx) {
+        if (!typesOf(schema).includes('string') || fixed(schema)) return;
+        if (typeof schema.maxLength === 'number' || BOUNDED_FORMATS.has(schema.format)) return;
+        ctx.report({ message: 'Strings need a `maxLength`, an `enum` or `const`, or a format with an inherent bound (uuid, date, ipv4, ipv6).', location: ctx.location });
+      },
+    },
+  };
+}
+
+/** Every integer has a format (int32 or int64), a minimum and a maximum. */
+function IntegerBounded() {
+  return {
+    Schema: {
+      enter(schema, ctx) {
+        if (!typesOf(schema).includes('integer') || fixed(schema)) return;
+        const missing = [
+          !INTEGER_FORMATS.has(schema.format) && '`format` (int32 or int64)',
+          typeof schema.minimum !== 'number' && typeof schema.exclusiveMinimum !== 'number' && '`minimum`',
+          typeof schema.maximum !== 'number' && typeof schema.exclusiveMaximum !== 'number' && '`maximum`',
+        ].filter(Boolean);
+        if (missing.length) ctx.report({ message: `Integers need ${missing.join(', ')}.`, location: ctx.location });
+      },
+    },
+  };
+}
+
+/** Every array has a maxItems. */
+function ArrayBounded() {
+  return {
+    Schema: {
+      enter(schema, ctx) {
+        if (!typesOf(schema).includes('array') || typeof schema.maxItems === 'number') return;
+        ctx.report({ message: 'Arrays need a `maxItems`.', location: ctx.location });
+      },
+    },
+  };
+}
+
+/**
+ * `x-anchor-availability: reference` marks what this contract describes beyond the live API as
+ * far as it is known; Redoc renders the `x-badges` this adds as a badge on the operation.
+ */
+function AvailabilityBadges() {
+  return {
+    Operation: {
+      leave(operation) {
+        if (operation['x-anchor-availability'] !== 'reference') return;
+        operation['x-badges'] = [{ name: 'Beyond the live API', color: '#8a5a00' }];
+      },
+    },
+  };
+}
+
 export default function anchorRules() {
   return {
     id: 'anchor',
@@ -250,6 +318,14 @@ export default function anchorRules() {
         'operation-summary': OperationSummary,
         'no-hard-wrapped-text': NoHardWrappedText,
         'no-unused-components': NoUnusedComponents,
+        'string-bounded': StringBounded,
+        'integer-bounded': IntegerBounded,
+        'array-bounded': ArrayBounded,
+      },
+    },
+    decorators: {
+      oas3: {
+        'availability-badges': AvailabilityBadges,
       },
     },
   };

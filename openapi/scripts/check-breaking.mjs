@@ -176,6 +176,38 @@ function comparable(doc) {
   return copy;
 }
 
+/** Keywords that, added to a schema, only narrow the values it allows. */
+const NARROWING = new Set(['maxLength', 'minLength', 'maxItems', 'minItems', 'maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum', 'pattern', 'format', 'maxProperties']);
+const INTEGER_RANGES = { int32: [-(2 ** 31), 2 ** 31 - 1], int64: [-(2 ** 63), 2 ** 63 - 1] };
+
+/**
+ * api-smart-diff calls some additions breaking that break no client; its rules for a `$ref`'d
+ * schema depend on where it first met it. Two kinds are judged here instead:
+ * - in what the API sends (a response, or a webhook payload compared as one), a new property, a
+ *   newly required one, or a bound (`maxLength`, `maxItems`, `format`…) only tells clients more
+ *   about what they already get;
+ * - `format: int32` or `int64` added to an integer whose `minimum` and `maximum` already lie in
+ *   that range refuses no value that was accepted.
+ */
+const resolveRef = (doc, node) =>
+  typeof node?.$ref === 'string' ? resolveRef(doc, node.$ref.slice(2).split('/').reduce((n, k) => n?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc)) : node;
+
+function breaksNoClient(diff, doc) {
+  if (diff.action !== 'add') return false;
+  const path = diff.path;
+  const key = String(path[path.length - 1]);
+  const parentKey = String(path[path.length - 2]);
+  if (path[0] === 'paths' && path[3] === 'responses') {
+    return NARROWING.has(key) || parentKey === 'properties' || parentKey === 'required';
+  }
+  if (key === 'format' && INTEGER_RANGES[diff.after]) {
+    const schema = path.slice(0, -1).reduce((node, k) => resolveRef(doc, node?.[k]), doc);
+    const [low, high] = INTEGER_RANGES[diff.after];
+    return [].concat(schema?.type).includes('integer') && schema.minimum >= low && schema.maximum <= high;
+  }
+  return false;
+}
+
 const releasedDoc = JSON.parse(readFileSync(releasedFile, 'utf8'));
 const currentDoc = JSON.parse(readFileSync(currentFile, 'utf8'));
 const released = withWebhooksAsResponses(comparable(releasedDoc));
@@ -190,6 +222,7 @@ const found = [...new Map([
     // Components are judged where `paths` uses them; in place, api-smart-diff misclassifies
     // edits (a response's description edit is "breaking", a removed schema field is not).
     .filter((d) => d.path[0] !== 'components')
+    .filter((d) => !breaksNoClient(d, current))
     .map((d) => {
       const where = d.path.join('.');
       return [where, `${d.description?.trim() || `${d.action} at`} (${where})`];

@@ -2,7 +2,8 @@
 //   generated/contract.ts           limits, page sizes, enums, the problem-code table, the operations
 //                                   and the event catalog's list, as plain data (browser-safe);
 //   generated/openapi.validation.json  the document express-openapi-validator loads: `paths` fully
-//                                   dereferenced, without documentation, `webhooks` or schemas.
+//                                   dereferenced, without documentation, `webhooks` or schemas,
+//                                   with every response object closed (unevaluatedProperties).
 // Every value is read from a structured place in the bundle; a missing one fails the generate.
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -28,6 +29,9 @@ export function contractModule(full) {
   const offset = required(parameters.Offset?.schema, 'components.parameters.Offset.schema');
   const ttl = required(schemas.RotateWebhookSecretRequest?.properties?.previous_secret_ttl_seconds, 'RotateWebhookSecretRequest.previous_secret_ttl_seconds');
   const url = required(schemas.WebhookUrl, 'WebhookUrl');
+  const problem = required(schemas.Problem?.properties, 'Problem.properties');
+  const issue = required(schemas.ValidationIssue?.properties, 'ValidationIssue.properties');
+  const retryAfter = required(full.components.headers?.RetryAfter?.schema, 'components.headers.RetryAfter.schema');
 
   const problemTable = required(schemas.ProblemCode?.['x-problem-codes'], 'ProblemCode.x-problem-codes');
   const problemCodes = Object.fromEntries(
@@ -78,6 +82,15 @@ export function contractModule(full) {
     },
     previousSecretTtlSeconds: { default: required(ttl.default, 'previous_secret_ttl_seconds.default'), max: required(ttl.maximum, 'previous_secret_ttl_seconds.maximum') },
     deliveryStatuses: required(schemas.DeliveryStatus?.enum, 'DeliveryStatus.enum'),
+    problemBounds: {
+      detail: required(problem.detail?.maxLength, 'Problem.detail.maxLength'),
+      instance: required(problem.instance?.maxLength, 'Problem.instance.maxLength'),
+      errors: required(problem.errors?.maxItems, 'Problem.errors.maxItems'),
+      issuePath: required(issue.path?.maxLength, 'ValidationIssue.path.maxLength'),
+      issueMessage: required(issue.message?.maxLength, 'ValidationIssue.message.maxLength'),
+    },
+    attemptsShown: required(schemas.DeliveryBodyAndAttempts?.properties?.attempts?.maxItems, 'DeliveryBodyAndAttempts.attempts.maxItems'),
+    retryAfterSeconds: { min: required(retryAfter.minimum, 'RetryAfter.minimum'), max: required(retryAfter.maximum, 'RetryAfter.maximum') },
     problemCodes,
     operations,
     documentedQueryParameters: [...queryParameters].sort(),
@@ -90,6 +103,9 @@ export function contractModule(full) {
     deliveryLogPage: 'The delivery log\'s `limit` and `offset` query parameters.',
     previousSecretTtlSeconds: 'How long a rotated-out secret stays valid: `previous_secret_ttl_seconds`.',
     deliveryStatuses: '`DeliveryStatus`, in spec order.',
+    problemBounds: 'The longest `detail`, `instance` and `errors` of a `Problem`, and of a `ValidationIssue`\'s `path` and `message`.',
+    attemptsShown: 'How many attempts a delivery shows at most: `DeliveryBodyAndAttempts.attempts.maxItems`.',
+    retryAfterSeconds: 'The bounds of a `Retry-After` header.',
     problemCodes: 'Each `ProblemCode` with its HTTP status and title (`x-problem-codes`).',
     operations: 'Every operation under `paths`, in document order.',
     documentedQueryParameters: 'Every query parameter some operation documents.',
@@ -118,13 +134,64 @@ function strip(value, keysAreNames) {
   return out;
 }
 
+/** A schema that describes a JSON object (its own properties, or a composition of objects). */
+const describesObject = (schema) =>
+  [].concat(schema.type ?? []).includes('object') || Boolean(schema.properties || schema.allOf || schema.oneOf || schema.anyOf);
+
+/**
+ * The closed form of a response schema: every object that does not say what its other properties
+ * may be gets `unevaluatedProperties: false`, so an undocumented field fails validation. The
+ * members of `allOf`, `oneOf` and `anyOf` are left open at their top (their parent closes over
+ * what all of them evaluate); everything nested inside them is closed too. `additionalProperties`
+ * (a free-form map, `output`'s `true`) is kept as the contract says.
+ */
+export function closeSchema(schema, member = false) {
+  if (Array.isArray(schema)) return schema.map((item) => closeSchema(item));
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out = { ...schema };
+  if (out.properties) out.properties = Object.fromEntries(Object.entries(out.properties).map(([name, sub]) => [name, closeSchema(sub)]));
+  if (out.items) out.items = closeSchema(out.items);
+  if (out.prefixItems) out.prefixItems = closeSchema(out.prefixItems);
+  if (out.additionalProperties && typeof out.additionalProperties === 'object') out.additionalProperties = closeSchema(out.additionalProperties);
+  for (const key of ['allOf', 'oneOf', 'anyOf']) if (out[key]) out[key] = out[key].map((sub) => closeSchema(sub, true));
+  if (!member && describesObject(out) && !('additionalProperties' in out) && !('unevaluatedProperties' in out)) out.unevaluatedProperties = false;
+  return out;
+}
+
+/** Every response body schema of every operation, closed (see `closeSchema`); requests as they are. */
+function closeResponses(paths) {
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(item).map(([method, op]) => {
+          if (!HTTP_METHODS.includes(method) || !op.responses) return [method, op];
+          const responses = Object.fromEntries(
+            Object.entries(op.responses).map(([status, response]) => {
+              if (!response.content) return [status, response];
+              const content = Object.fromEntries(Object.entries(response.content).map(([type, media]) => [type, media.schema ? { ...media, schema: closeSchema(media.schema) } : media]));
+              return [status, { ...response, content }];
+            }),
+          );
+          return [method, { ...op, responses }];
+        }),
+      ),
+    ]),
+  );
+}
+
 /**
  * The validator's document, from the fully dereferenced bundle: `paths` and the security schemes,
  * nothing that only documents. express-openapi-validator compiles each operation's schemas with
  * the document attached and Ajv walks all of it per compile; with nothing left to refer to,
  * `components.schemas` and `webhooks` need not be there at all.
+ *
+ * Its response schemas are closed (`closeSchema`): the server checks its own answers strictly,
+ * so a field the contract does not document (a leaked `secret`) is a 500 in every test that
+ * meets it, while the published bundles stay open for clients to tolerate additions.
  */
 export function validationView(dereferenced) {
   const { openapi, info, servers, security, paths, components } = dereferenced;
-  return strip({ openapi, info: { title: info.title, version: info.version }, servers, security, paths, components: { securitySchemes: components.securitySchemes } }, false);
+  const view = strip({ openapi, info: { title: info.title, version: info.version }, servers, security, paths, components: { securitySchemes: components.securitySchemes } }, false);
+  return { ...view, paths: closeResponses(view.paths) };
 }

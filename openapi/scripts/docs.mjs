@@ -4,8 +4,9 @@
 //                         server first, and every code sample aimed at it, so that nothing
 //                         copied from a laptop's docs goes to production.
 // `--inlineBundle` embeds Redoc itself, but Redoc 3 still fetches its "API docs by" logo from
-// a CDN; the pages must render with no network, so the logo is inlined. Two more fixes of the
-// built page are below: the code tabs of the guides, and the text Redoc's search indexes.
+// a CDN; the pages must render with no network, so the logo is inlined. Three more fixes of the
+// built page are below: the code tabs of the guides, the text Redoc's search indexes, and the
+// eval probe of that search, so that the page runs under the server's Content-Security-Policy.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,6 +40,15 @@ const spacedTextExtractor = (_match, name, skip) =>
   `typeof e.attributes?.content==\`string\`&&t.push(e.attributes.content);for(let t of e.children??[])n(t);` +
   `/^(?:paragraph|heading|item|td|th|fence|blockquote)$/.test(e.type)&&t.push(\` \`)}}return n(e),t.join(\`\`).replace(/ {2,}/g,\` \`)}`;
 
+/**
+ * The server serves the page under a Content-Security-Policy without 'unsafe-eval'. Redoc's
+ * search (FlexSearch) probes for a worker with `globalThis._factory ??= Function(…)`, an eval
+ * the policy refuses (a violation in the console); the probe is caught and search runs on the
+ * main thread. Answering the probe first, by throwing, takes that path without an eval.
+ */
+const EVAL_PROBE = '_factory??=Function(';
+const NO_EVAL_PROBE = `<script>Object.defineProperty(globalThis,"_factory",{configurable:true,get(){throw new Error("no eval under this page's Content-Security-Policy")}});</script>`;
+
 function buildPage(api, output) {
   execFileSync(redocly, ['build-docs', api, '--output', output, '--inlineBundle', '--title', 'Anchor Webhooks API', '--lint-config', 'error'], {
     cwd: root,
@@ -52,8 +62,11 @@ function buildPage(api, output) {
   if (searchable === offline) throw new Error("Redoc's search text extractor changed; revisit TEXT_EXTRACTOR in openapi/scripts/docs.mjs.");
   // The guides' code tabs: one static inline script (a CSP allows it by its hash).
   // An empty icon: otherwise a browser asks the server for /favicon.ico.
-  const page = searchable.replace('</head>', () => `<link rel="icon" href="data:,">\n<script>\n${codeTabs}</script>\n</head>`);
-  if (page === searchable) throw new Error('No </head> in the Redoc page; revisit openapi/scripts/docs.mjs.');
+  if (!searchable.includes(EVAL_PROBE)) throw new Error("Redoc's search no longer probes for eval the same way; revisit EVAL_PROBE in openapi/scripts/docs.mjs.");
+  const page = searchable
+    .replace('<head>', () => `<head>${NO_EVAL_PROBE}`)
+    .replace('</head>', () => `<link rel="icon" href="data:,">\n<script>\n${codeTabs}</script>\n</head>`);
+  if (!page.includes(`<head>${NO_EVAL_PROBE}`) || !page.includes(codeTabs)) throw new Error('No <head> or </head> in the Redoc page; revisit openapi/scripts/docs.mjs.');
   writeFileSync(output, page);
   console.log(`wrote ${output.slice(root.length + 1)} (${Math.round(page.length / 1024)} KiB, no network needed)`);
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createRuntime, type Runtime, type RuntimeOverrides } from '../runtime.js';
+import { GENERATED_KEY_RANDOM_CHARS } from '../storage/projects.js';
 import type { Stores } from '../storage/stores.js';
 
 type Credentials = { projectId: string; apiKey?: string; source: 'created' | 'env' | 'existing' };
@@ -58,6 +59,19 @@ function printBanner(url: string, credentials: Credentials, config: Config, outp
   );
 }
 
+/**
+ * ANCHOR_API_KEY is the operator's choice, and may be far weaker than a generated key (256 random
+ * bits). Failed authentications are throttled, but only length makes guessing hopeless: a key
+ * shorter than a generated key's random part is allowed (16 characters at least, for existing
+ * setups) and warned about loudly, on stderr and in the log.
+ */
+function warnOfWeakApiKey(config: Config, runtime: Runtime, output: Output): void {
+  if (config.apiKey === undefined || config.apiKey.length >= GENERATED_KEY_RANDOM_CHARS) return;
+  const message = `ANCHOR_API_KEY has ${config.apiKey.length} characters, fewer than the ${GENERATED_KEY_RANDOM_CHARS} random ones of a generated key: anyone who can reach this server may guess it. Use \`anchor-webhooks keys create\`, or \`openssl rand -base64 32\`.`;
+  output.err(['', '!'.repeat(72), `  WARNING: ${message}`, '!'.repeat(72), ''].join('\n'));
+  runtime.logger.warn({ apiKeyLength: config.apiKey.length, recommended: GENERATED_KEY_RANDOM_CHARS }, 'weak ANCHOR_API_KEY');
+}
+
 export type ServeOptions = RuntimeOverrides & { output?: Output };
 
 export type Served = { runtime: Runtime; url: string; projectId: string };
@@ -83,6 +97,7 @@ export async function startServing(config: Config, options: ServeOptions = {}): 
   // No publish should pay for compiling its type's validator (about 30 ms a type).
   runtime.catalog.warmUp();
   runtime.start();
+  warnOfWeakApiKey(config, runtime, output);
   printBanner(url, credentials, config, output);
   if (config.allowPrivateTargets) {
     runtime.logger.warn('ANCHOR_ALLOW_PRIVATE_TARGETS is on: http: and loopback/private webhook URLs are accepted. For local testing only.');

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 import { documentedQueryParameters } from '../../generated/contract.js';
+import { clientRequestIdOf, requestIdOf } from './response-headers.js';
 
 /** Headers worth reading in a log and never a credential; every other header keeps its name, not its value. */
 const LOGGED_HEADERS: ReadonlySet<string> = new Set(['host', 'user-agent', 'accept', 'accept-encoding', 'content-type', 'content-length', 'content-encoding', 'x-request-id']);
@@ -38,7 +39,8 @@ export function censorQuery(url: string, documented: ReadonlySet<string> = DOCUM
 }
 
 /**
- * Access log: one line per request, method, path, status and time; no bodies, no credentials.
+ * Access log: one line per request, with its `Request-Id` (and the client's `X-Request-Id`),
+ * method, path, status and time; no bodies, no credentials. Runs after `responseHeaders`.
  * Null when the level writes nothing (`silent`, `fatal`): pino-http serialises every request
  * into a child logger up front, whatever the level, so no layer is registered at all.
  */
@@ -46,7 +48,12 @@ export function accessLog(logger: Logger): HttpLogger<IncomingMessage, ServerRes
   if (!logger.isLevelEnabled('error')) return null;
   return pinoHttp({
     logger,
-    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && /^[\w.-]{1,128}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID()),
+    // The answer's `Request-Id`: one id in the log, the header and the problem body.
+    genReqId: (_req, res) => requestIdOf(res as Response),
+    customProps: (_req, res) => {
+      const clientRequestId = clientRequestIdOf(res as Response);
+      return clientRequestId ? { clientRequestId } : {};
+    },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     autoLogging: { ignore: (req) => req.url === '/healthz' },
     serializers: {

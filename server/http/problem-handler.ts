@@ -2,10 +2,12 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import type { Logger } from 'pino';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problemBody, type ValidationIssue } from '../problem.js';
 import { describeIssues, humanIssues, type RawIssue, type RequestView } from './validation-messages.js';
+import { requestIdOf } from './response-headers.js';
 
 export function sendProblem(res: Response, error: ProblemError, instance: string): void {
   for (const [name, value] of Object.entries(error.extra.headers ?? {})) res.setHeader(name, value);
-  res.status(error.status).type(PROBLEM_CONTENT_TYPE).json(problemBody(error.code, error.detail, instance, error.extra.errors));
+  const body = problemBody(error.code, error.detail, { requestId: requestIdOf(res), instance, ...(error.extra.errors ? { errors: error.extra.errors } : {}) });
+  res.status(error.status).type(PROBLEM_CONTENT_TYPE).json(body);
 }
 
 /** Unknown routes: a problem, never Express's HTML page. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { previousSecretTtlSeconds, webhookLimit } from '../../generated/contract.js';
 import type { components, operations } from '../../generated/schema.js';
 import type { Clock } from '../clock.js';
@@ -6,6 +5,7 @@ import { asSentence, ProblemError } from '../problem.js';
 import type { Stores } from '../storage/stores.js';
 import { checkWebhookUrl } from '../url-policy/index.js';
 import type { Resolver } from '../url-policy/types.js';
+import type { Answer, Idempotency } from './idempotency.js';
 import { iso, isoOrNull, presentWebhook, type WebhookPublic } from './present.js';
 
 type Json<Op extends keyof operations, Status extends number> = operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer T } }>
@@ -22,7 +22,7 @@ export type DeletedWebhook = Json<'deleteWebhook', 200>;
 export type RotatedWebhook = Json<'rotateWebhookSecret', 200>;
 export type ServerInfo = Json<'getServerInfo', 200>;
 
-export type WebhookOperationsDeps = { stores: Stores; clock: Clock; resolver: Resolver; allowPrivateTargets: boolean };
+export type WebhookOperationsDeps = { stores: Stores; clock: Clock; resolver: Resolver; allowPrivateTargets: boolean; idempotency: Idempotency };
 
 /** `""` is no description, as `null` is: clients that cannot send null clear it with `""`. */
 const descriptionOrNull = (value: string | null | undefined): string | null => (value === undefined || value === '' ? null : value);
@@ -30,7 +30,7 @@ const descriptionOrNull = (value: string | null | undefined): string | null => (
 const notFound = () => new ProblemError('webhook_not_found', 'Webhook not found in this project.');
 
 /** The management operations. Each is scoped to the caller's project and throws `ProblemError` for documented failures. */
-export function webhookOperations({ stores, clock, resolver, allowPrivateTargets }: WebhookOperationsDeps) {
+export function webhookOperations({ stores, clock, resolver, allowPrivateTargets, idempotency }: WebhookOperationsDeps) {
   /** The URL rules; a rejection names its rule in `detail`. Returns the normalised URL. */
   async function allowedUrl(rawUrl: string): Promise<string> {
     const verdict = await checkWebhookUrl(rawUrl, { resolver, allowPrivateTargets });
@@ -42,45 +42,18 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
     return verdict.url;
   }
 
-  // Expired idempotency records are ignored by lookups and deleted here, at most once a minute.
-  let sweptAt = -Infinity;
-  function sweepIdempotency(now: number): void {
-    if (now - sweptAt < 60_000) return;
-    sweptAt = now;
-    stores.idempotency.sweep(now);
-  }
-
-  function replayOrReject(projectId: string, key: string, requestHash: string): { status: number; body: CreatedWebhook } | undefined {
-    const stored = stores.idempotency.find(projectId, key, clock.now());
-    if (!stored) return undefined;
-    if (stored.requestHash !== requestHash) {
-      throw new ProblemError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.');
-    }
-    return { status: stored.status, body: JSON.parse(stored.body) as CreatedWebhook };
-  }
-
   return {
     /** The settings that change which webhook URLs are accepted (reference server only). */
     serverInfo: (): ServerInfo => ({ allow_private_targets: allowPrivateTargets }),
 
-    async create(
-      projectId: string,
-      request: CreateWebhookRequest,
-      idempotencyKey: string | undefined,
-    ): Promise<{ status: number; body: CreatedWebhook; replayed: boolean }> {
-      const requestHash = idempotencyKey ? hashRequest(request) : '';
-      if (idempotencyKey) {
-        sweepIdempotency(clock.now());
-        const replay = replayOrReject(projectId, idempotencyKey, requestHash);
-        if (replay) return { ...replay, replayed: true };
-      }
+    /** With an `Idempotency-Key`, a retry gets the first answer, secret included, while that secret is current. */
+    async create(projectId: string, request: CreateWebhookRequest, idempotencyKey: string | undefined): Promise<Answer<CreatedWebhook>> {
+      const keyed = { operation: 'createWebhook', key: idempotencyKey, body: request };
+      // A retry is answered before the URL is resolved again; `run` checks once more, in its transaction.
+      const replay = idempotency.replay<CreatedWebhook>(projectId, keyed);
+      if (replay) return replay;
       const url = await allowedUrl(request.url);
-      // Checked again inside the transaction: a concurrent retry may have finished meanwhile.
-      return stores.transaction(() => {
-        if (idempotencyKey) {
-          const replay = replayOrReject(projectId, idempotencyKey, requestHash);
-          if (replay) return { ...replay, replayed: true };
-        }
+      return idempotency.run(projectId, keyed, () => {
         const now = clock.now();
         const input = { url, subscribed_events: request.subscribed_events, description: descriptionOrNull(request.description) };
         const created = stores.webhooks.create(projectId, input, now, webhookLimit);
@@ -91,9 +64,7 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
           );
         }
         const body: CreatedWebhook = { ...presentWebhook(created.webhook, now), secret: created.secret };
-        // Only successful creates are recorded: a failed one may be retried with the same key once fixed.
-        if (idempotencyKey) stores.idempotency.save(projectId, idempotencyKey, { requestHash, status: 201, body: JSON.stringify(body) }, now);
-        return { status: 201, body, replayed: false };
+        return { status: 201, body, webhookId: created.webhook.id, holdsSecret: true };
       });
     },
 
@@ -121,18 +92,30 @@ export function webhookOperations({ stores, clock, resolver, allowPrivateTargets
       return presentWebhook(stores.webhooks.update(projectId, webhookId, changes, now) ?? throwProblem(notFound()), now);
     },
 
+    /** A soft delete; no answer about the webhook is replayed any more (`idempotency_key_expired`). */
     remove(projectId: string, webhookId: string): DeletedWebhook {
-      const deleted = stores.webhooks.softDelete(projectId, webhookId, clock.now()) ?? throwProblem(notFound());
-      return { id: deleted.id, deleted: true, deleted_at: iso(deleted.deletedAt) };
+      return stores.transaction(() => {
+        const deleted = stores.webhooks.softDelete(projectId, webhookId, clock.now()) ?? throwProblem(notFound());
+        idempotency.forget(deleted.id, 'webhook_deleted');
+        return { id: deleted.id, deleted: true, deleted_at: iso(deleted.deletedAt) };
+      });
     },
 
-    rotateSecret(projectId: string, webhookId: string, request: RotateWebhookSecretRequest | undefined): RotatedWebhook {
-      const ttlSeconds = request?.previous_secret_ttl_seconds ?? previousSecretTtlSeconds.default;
-      return stores.transaction(() => {
+    /**
+     * A new current secret. With an `Idempotency-Key`, a retry gets the same new secret and
+     * rotates nothing again: a second rotation would end the overlap of the secret the receiver
+     * still holds. An earlier answer showing a secret that is no longer current is not replayed.
+     */
+    rotateSecret(projectId: string, webhookId: string, request: RotateWebhookSecretRequest | undefined, idempotencyKey: string | undefined): Answer<RotatedWebhook> {
+      const keyed = { operation: 'rotateWebhookSecret', key: idempotencyKey, params: { webhook_id: webhookId }, body: request ?? {} };
+      return idempotency.run(projectId, keyed, () => {
+        const ttlSeconds = request?.previous_secret_ttl_seconds ?? previousSecretTtlSeconds.default;
         const webhook = stores.webhooks.get(projectId, webhookId) ?? throwProblem(notFound());
         const now = clock.now();
         const rotated = stores.secrets.rotate(webhookId, now, ttlSeconds * 1000);
-        return { ...presentWebhook(webhook, now), secret: rotated.secret, previous_secret_expires_at: isoOrNull(rotated.previousExpiresAt) };
+        idempotency.forget(webhookId, 'secret_rotated');
+        const body: RotatedWebhook = { ...presentWebhook(webhook, now), secret: rotated.secret, previous_secret_expires_at: isoOrNull(rotated.previousExpiresAt) };
+        return { status: 200, body, webhookId, holdsSecret: true };
       });
     },
   };
@@ -142,18 +125,4 @@ export type WebhookOperations = ReturnType<typeof webhookOperations>;
 
 function throwProblem(problem: ProblemError): never {
   throw problem;
-}
-
-/** Same body = same JSON value: key order and whitespace do not matter. */
-function hashRequest(body: unknown): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IRouter, Response } from 'express';
-import { PROBLEM_CONTENT_TYPE, problemBody } from '../problem.js';
+import { requestIdOf } from '../http/response-headers.js';
+import { PROBLEM_CONTENT_TYPE, problemBody, withStatus } from '../problem.js';
 
 // Vite names every asset after its content hash: a changed file is a new URL.
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -19,7 +20,7 @@ const PAGE_HEADERS = {
 
 function sendProblem(res: Response, status: 404 | 503, title: string, detail: string, instance: string): void {
   const code = status === 404 ? 'not_found' : 'internal_error';
-  res.status(status).type(PROBLEM_CONTENT_TYPE).json({ ...problemBody(code, detail, instance), title, status });
+  res.status(status).type(PROBLEM_CONTENT_TYPE).json(withStatus(problemBody(code, detail, { requestId: requestIdOf(res), instance }), status, title));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { IRouter, Request } from 'express';
+import { idempotencyKeyOf, sendAnswer } from '../http/answer.js';
 import { projectIdOf } from '../http/auth.js';
 import { deliveryFilterOf, type DeliveryOperations, type TestEventRequest } from '../operations/deliveries.js';
 
@@ -21,11 +22,11 @@ export function deliveryRoutes(router: IRouter, ops: DeliveryOperations): void {
   });
 
   router.post('/v1/webhooks/:webhook_id/events/:delivery_id/redeliver', (req, res) => {
-    res.status(202).json(ops.redeliver(projectIdOf(res), webhookId(req), deliveryId(req)));
+    sendAnswer(res, ops.redeliver(projectIdOf(res), webhookId(req), deliveryId(req), idempotencyKeyOf(req)));
   });
 
   router.post('/v1/webhooks/:webhook_id/test', (req, res) => {
-    res.status(202).json(ops.sendTest(projectIdOf(res), webhookId(req), req.body as TestEventRequest));
+    sendAnswer(res, ops.sendTest(projectIdOf(res), webhookId(req), req.body as TestEventRequest, idempotencyKeyOf(req)));
   });
 
 }

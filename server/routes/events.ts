@@ -1,10 +1,11 @@
 import type { IRouter } from 'express';
+import { idempotencyKeyOf, sendAnswer } from '../http/answer.js';
 import { projectIdOf } from '../http/auth.js';
 import type { EventOperations, PublishEventRequest } from '../operations/events.js';
 
 /** publishEvent (reference server only). */
 export function eventRoutes(router: IRouter, ops: EventOperations): void {
   router.post('/v1/events', async (req, res) => {
-    res.status(202).json(await ops.publish(projectIdOf(res), req.body as PublishEventRequest));
+    sendAnswer(res, await ops.publish(projectIdOf(res), req.body as PublishEventRequest, idempotencyKeyOf(req)));
   });
 }

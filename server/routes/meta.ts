@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { IRouter } from 'express';
 import { stringify } from 'yaml';
-import { PROBLEM_CONTENT_TYPE, problemBody } from '../problem.js';
+import { docsContentSecurityPolicy } from '../http/docs-policy.js';
+import { requestIdOf } from '../http/response-headers.js';
+import { PROBLEM_CONTENT_TYPE, problemBody, withStatus } from '../problem.js';
 
 export type MetaDeps = {
   /** The public bundle's text, as `/openapi.json` serves it. */
@@ -13,9 +15,10 @@ export type MetaDeps = {
 };
 
 /**
- * `/healthz`, `/docs` (the built Redoc page), `/openapi.json` and `/openapi.yaml` (the public
- * bundle, OpenAPI 3.1) and `/openapi.3.0.json` (its 3.0.3 companion, for generators that read
- * only 3.0). No auth. Registered on the app itself, so API requests never enter a router for them.
+ * `/healthz`, `/docs` (the built Redoc page, under a Content-Security-Policy that admits its
+ * own inline scripts by hash), `/openapi.json` and `/openapi.yaml` (the public bundle, OpenAPI
+ * 3.1) and `/openapi.3.0.json` (its 3.0.3 companion, for generators that read only 3.0). No auth.
+ * Registered on the app itself, so API requests never enter a router for them.
  */
 export function metaRoutes(router: IRouter, { publicSpec, publicSpec30, docsFile }: MetaDeps): void {
   let publicYaml: string | undefined;
@@ -37,19 +40,33 @@ export function metaRoutes(router: IRouter, { publicSpec, publicSpec30, docsFile
     res.type('application/yaml').send(publicYaml);
   });
 
+  // The page and its policy, read again only when the file changes (`npm run docs` while serving).
+  let docs: { mtimeMs: number; size: number; html: string; policy: string } | undefined;
+  const readDocs = () => {
+    let stat;
+    try {
+      stat = statSync(docsFile);
+    } catch {
+      return undefined;
+    }
+    if (docs?.mtimeMs !== stat.mtimeMs || docs.size !== stat.size) {
+      const html = readFileSync(docsFile, 'utf8');
+      docs = { mtimeMs: stat.mtimeMs, size: stat.size, html, policy: docsContentSecurityPolicy(html) };
+    }
+    return docs;
+  };
+
   router.get(['/docs', '/docs/'], (_req, res) => {
-    if (!existsSync(docsFile)) {
+    const page = readDocs();
+    if (!page) {
       // Not a contract route: 503 says "not available yet", and the detail says how to fix it.
-      res
-        .status(503)
-        .type(PROBLEM_CONTENT_TYPE)
-        .json({
-          ...problemBody('internal_error', 'The docs page has not been built. Run `npm run docs` (`npm start` does it for you), then reload.', '/docs'),
-          title: 'Docs not built',
-          status: 503,
-        });
+      const problem = problemBody('internal_error', 'The docs page has not been built. Run `npm run docs` (`npm start` does it for you), then reload.', { requestId: requestIdOf(res), instance: '/docs' });
+      res.status(503).type(PROBLEM_CONTENT_TYPE).json(withStatus(problem, 503, 'Docs not built'));
       return;
     }
-    res.sendFile(docsFile);
+    res
+      .set({ 'Content-Security-Policy': page.policy, 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-cache' })
+      .type('html')
+      .send(page.html);
   });
 }

@@ -1,9 +1,7 @@
 import type { IRouter, Request } from 'express';
+import { idempotencyKeyOf, sendAnswer } from '../http/answer.js';
 import { projectIdOf } from '../http/auth.js';
 import type { CreateWebhookRequest, RotateWebhookSecretRequest, UpdateWebhookRequest, WebhookOperations } from '../operations/webhooks.js';
-
-/** Header a replayed idempotent create carries, as Stripe does. */
-export const IDEMPOTENT_REPLAY_HEADER = 'Idempotent-Replayed';
 
 // The validator has checked every body, parameter and header against the spec before these run.
 const webhookId = (req: Request) => String(req.params.webhook_id);
@@ -12,9 +10,7 @@ const webhookId = (req: Request) => String(req.params.webhook_id);
 export function webhookRoutes(router: IRouter, ops: WebhookOperations): void {
 
   router.post('/v1/webhooks', async (req, res) => {
-    const result = await ops.create(projectIdOf(res), req.body as CreateWebhookRequest, req.get('idempotency-key'));
-    if (result.replayed) res.setHeader(IDEMPOTENT_REPLAY_HEADER, 'true');
-    res.status(result.status).json(result.body);
+    sendAnswer(res, await ops.create(projectIdOf(res), req.body as CreateWebhookRequest, idempotencyKeyOf(req)));
   });
 
   router.get('/v1/webhooks', (_req, res) => {
@@ -34,7 +30,7 @@ export function webhookRoutes(router: IRouter, ops: WebhookOperations): void {
   });
 
   router.post('/v1/webhooks/:webhook_id/rotate-secret', (req, res) => {
-    res.json(ops.rotateSecret(projectIdOf(res), webhookId(req), req.body as RotateWebhookSecretRequest | undefined));
+    sendAnswer(res, ops.rotateSecret(projectIdOf(res), webhookId(req), req.body as RotateWebhookSecretRequest | undefined, idempotencyKeyOf(req)));
   });
 
   router.get('/v1/server-info', (_req, res) => {

@@ -120,12 +120,17 @@ export type DeliveryFilter = {
   eventId?: string;
   createdAfter?: number;
   createdBefore?: number;
+  /** A cursor: the page starts right after this delivery, in the log's order. */
+  startingAfter?: string;
 };
 
 /** A webhook as the delivery log sees it: deleted ones stay visible to their project. */
 export type WebhookState = { enabled: boolean; deleted: boolean; failingSince: number | null };
 
 export type StatusCounts = Record<DeliveryStatus, number>;
+
+/** One page of the log; `count` is every row matching the filters, whatever the cursor and offset. */
+export type DeliveryPage = { kind: 'page'; count: number; hasMore: boolean; items: DeliveryRow[]; countsByStatus: StatusCounts } | { kind: 'unknown_cursor' };
 
 /** Deliveries created from `since` on, by status and by hour (`hour` counts whole hours from `since`). */
 export type DeliveryHistogram = Array<{ hour: number; status: DeliveryStatus; n: number }>;
@@ -156,7 +161,7 @@ export type DeliveryStore = {
   /** The webhook of this project, deleted or not; undefined for a missing one or another project's. */
   webhookInProject(projectId: string, webhookId: string): WebhookState | undefined;
   /** One page, the total, and what each status would count under the other filters. */
-  list(webhookId: string, filter: DeliveryFilter): { count: number; items: DeliveryRow[]; countsByStatus: StatusCounts };
+  list(webhookId: string, filter: DeliveryFilter): DeliveryPage;
   /** The webhook's deliveries created in [since, until), counted by hour and status. */
   histogram(webhookId: string, since: number, until: number): DeliveryHistogram;
   /** The newest delivery, or undefined when there is none. */
@@ -263,8 +268,15 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     SELECT status, COUNT(*) AS n FROM deliveries
     WHERE webhook_id = @webhookId AND created_at >= @createdAfter AND created_at < @createdBefore
     GROUP BY status`);
+  // Newest first; after a cursor, only what comes after it in that order. One row more than the
+  // page tells whether there is a next page.
   const pageMatching = db.prepare<Record<string, unknown>, DeliveryRow>(
-    `SELECT ${ROW} ${filterSql} ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
+    `SELECT ${ROW} ${filterSql}
+       AND (@cursorAt IS NULL OR created_at < @cursorAt OR (created_at = @cursorAt AND rowid < @cursorRowid))
+     ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
+  );
+  const cursorOf = db.prepare<{ webhookId: string; id: string }, { created_at: number; rid: number }>(
+    'SELECT created_at, rowid AS rid FROM deliveries WHERE id = @id AND webhook_id = @webhookId',
   );
   const getOne = db.prepare<{ webhookId: string; id: string }, DeliveryRow>(`SELECT ${ROW} FROM deliveries WHERE id = @id AND webhook_id = @webhookId`);
   const newestOf = db.prepare<{ webhookId: string }, DeliveryRow>(
@@ -438,6 +450,8 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     },
     list(webhookId, filter) {
       const params = filterParams(webhookId, filter);
+      const cursor = filter.startingAfter === undefined ? undefined : cursorOf.get({ webhookId, id: filter.startingAfter });
+      if (filter.startingAfter !== undefined && !cursor) return { kind: 'unknown_cursor' };
       const countsByStatus: StatusCounts = { pending: 0, in_flight: 0, succeeded: 0, failed: 0, dead: 0 };
       const counted =
         filter.eventType === undefined && filter.eventId === undefined
@@ -446,8 +460,8 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       for (const { status, n } of counted) countsByStatus[status] = n;
       const count = filter.status ? countsByStatus[filter.status] : Object.values(countsByStatus).reduce((a, b) => a + b, 0);
       // Past the last row there is nothing to read: skip the query (a poll of an empty filter).
-      const items = filter.offset < count ? pageMatching.all({ ...params, limit: filter.limit, offset: filter.offset }) : [];
-      return { count, items, countsByStatus };
+      const rows = filter.offset < count ? pageMatching.all({ ...params, cursorAt: cursor?.created_at ?? null, cursorRowid: cursor?.rid ?? null, limit: filter.limit + 1, offset: filter.offset }) : [];
+      return { kind: 'page', count, hasMore: rows.length > filter.limit, items: rows.slice(0, filter.limit), countsByStatus };
     },
     histogram: (webhookId, since, until) => histogramOf.all({ webhookId, since, until }),
     newest: (webhookId) => newestOf.get({ webhookId }),

@@ -104,4 +104,26 @@ export const migrations: ReadonlyArray<(db: Database) => void> = [
   (db) => db.exec('CREATE INDEX deliveries_by_webhook_status ON deliveries(webhook_id, status, created_at)'),
   // 3: what the receiver answered besides its body: its headers (JSON object, NULL without a response).
   (db) => db.exec('ALTER TABLE delivery_attempts ADD COLUMN response_headers TEXT'),
+  // 4: Idempotency-Key on every POST: records are scoped per operation too, and know the webhook
+  // they are about, so deleting it or rotating its secret drops the stored answer (and its
+  // secret) while the key stays used. The old records (creates only, at most 24 hours of them)
+  // are dropped rather than kept without the webhook that could expire them.
+  (db) =>
+    db.exec(`
+      DROP TABLE idempotency_keys;
+      CREATE TABLE idempotency_keys (
+        project_id    TEXT NOT NULL REFERENCES projects(id),
+        operation     TEXT NOT NULL,               -- the operationId the key was used with
+        key           TEXT NOT NULL,
+        request_hash  TEXT NOT NULL,               -- SHA-256 of the path parameters and body
+        status        INTEGER NOT NULL,
+        sealed_body   BLOB,                        -- encrypted; NULL once what it returned is gone
+        webhook_id    TEXT,                        -- the webhook the answer is about
+        holds_secret  INTEGER NOT NULL DEFAULT 0,  -- 1: the answer shows that webhook's signing secret
+        gone_reason   TEXT,                        -- webhook_deleted | secret_rotated, with sealed_body NULL
+        created_at    INTEGER NOT NULL,
+        PRIMARY KEY (project_id, operation, key)
+      ) STRICT;
+      CREATE INDEX idempotency_keys_by_webhook ON idempotency_keys(webhook_id) WHERE sealed_body IS NOT NULL;
+    `),
 ];

@@ -19,8 +19,11 @@ export type ProjectsStore = {
 
 export const hashApiKey = (apiKey: string): string => createHash('sha256').update(apiKey, 'utf8').digest('hex');
 
+const KEY_BYTES = 32;
 /** `anc_` + 32 random bytes, base64url: recognisable in a leak scan, 256 bits of entropy. */
-export const generateApiKey = (): string => `anc_${randomBytes(32).toString('base64url')}`;
+export const generateApiKey = (): string => `anc_${randomBytes(KEY_BYTES).toString('base64url')}`;
+/** The random characters of a generated key (43): an operator's own key should have at least as many. */
+export const GENERATED_KEY_RANDOM_CHARS = Math.ceil((KEY_BYTES * 8) / 6);
 
 export function createProjectsStore(db: Database, clock: Clock): ProjectsStore {
   const insertProject = db.prepare<[string, string, number]>('INSERT INTO projects (id, name, created_at) VALUES (?, ?, ?)');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnchorApiError, createAnchorClient, isProblem, retryAfterMs, throwOnError, USER_AGENT, type RetryOptions } from '../../client/index.js';
+import { AnchorApiError, createAnchorClient, isProblem, parseRateLimit, retryAfterMs, throwOnError, USER_AGENT, type RetryOptions } from '../../client/index.js';
 import { dropConnection, json, problem, startScriptedServer, type ScriptedResponse } from './support/scripted-server.js';
 
 const WEBHOOK = {
@@ -91,6 +91,21 @@ describe('problem answers', () => {
     expect([err.status, err.code, err.detail]).toEqual([400, 'validation_failed', 'bad url']);
     expect(err.errors).toEqual(issues);
     expect(err.message).toBe('400 validation_failed: bad url');
+  });
+
+  it("AnchorApiError exposes the answer's request id and its parsed RateLimit headers", async () => {
+    const headers = { 'request-id': 'req_from_header', 'ratelimit-policy': '"per-key";q=200;w=2', ratelimit: '"per-key";r=0;t=2', 'retry-after': '1' };
+    const { anchor } = await setup([
+      json(429, { type: 'https://docs.anchorbrowser.io/webhooks/errors#rate_limited', title: 'Rate limited', status: 429, detail: 'Too many requests; retry after 1 second.', code: 'rate_limited', request_id: 'req_3f2c', error: { code: 429, message: 'Too many requests; retry after 1 second.' } }, headers),
+      { status: 502, headers: { 'content-type': 'text/html', 'request-id': 'req_gateway' }, body: 'Bad gateway' },
+    ]);
+    const limited = (await throwOnError(anchor.GET('/v1/webhooks')).catch((e: unknown) => e)) as AnchorApiError;
+    expect(limited.requestId).toBe('req_3f2c');
+    expect(limited.message).toBe('429 rate_limited: Too many requests; retry after 1 second. (request req_3f2c)');
+    expect(limited.rateLimit).toEqual({ policies: [{ name: 'per-key', quota: 200, windowSeconds: 2 }], limits: [{ name: 'per-key', remaining: 0, resetSeconds: 2 }] });
+    // Not a problem (a proxy's page): the header still names the request.
+    const gateway = (await throwOnError(anchor.GET('/v1/webhooks')).catch((e: unknown) => e)) as AnchorApiError;
+    expect([gateway.code, gateway.requestId, gateway.rateLimit]).toEqual(['unexpected_response', 'req_gateway', undefined]);
   });
 
   it('a non-problem error answer becomes unexpected_response with the status', async () => {
@@ -236,5 +251,33 @@ describe('retries', () => {
     expect(retryAfterMs('Thu, 01 Jan 1970 00:00:10 GMT', 20_000)).toBe(0);
     expect(retryAfterMs('soon', 0)).toBeUndefined();
     expect(retryAfterMs(null, 0)).toBeUndefined();
+  });
+});
+
+describe('parseRateLimit', () => {
+  const headers = (init: Record<string, string>) => new Headers(init);
+
+  it('reads the IETF draft\'s structured-field lists, several policies included', () => {
+    expect(parseRateLimit(headers({ 'ratelimit-policy': '"per-key";q=200;w=2, "daily";q=1000;w=86400', ratelimit: '"per-key";r=150;t=1' }))).toEqual({
+      policies: [
+        { name: 'per-key', quota: 200, windowSeconds: 2 },
+        { name: 'daily', quota: 1000, windowSeconds: 86400 },
+      ],
+      limits: [{ name: 'per-key', remaining: 150, resetSeconds: 1 }],
+    });
+  });
+
+  it('takes tokens as names, and skips items it cannot read', () => {
+    expect(parseRateLimit(headers({ 'ratelimit-policy': 'burst;q=10;w=1, "broken";w=5, ;;, "ok";q=1', ratelimit: '"a";r=x, "b";r=3' }))).toEqual({
+      policies: [
+        { name: 'burst', quota: 10, windowSeconds: 1 },
+        { name: 'ok', quota: 1, windowSeconds: undefined },
+      ],
+      limits: [{ name: 'b', remaining: 3, resetSeconds: undefined }],
+    });
+  });
+
+  it('is undefined for an answer without the headers', () => {
+    expect(parseRateLimit(headers({}))).toBeUndefined();
   });
 });

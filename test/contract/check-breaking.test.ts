@@ -11,9 +11,11 @@ const dir = mkdtempSync(join(tmpdir(), 'anchor-breaking-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `npm run check:breaking`'s script on the released bundle against an edited copy. */
-async function checkBreaking(edit: (doc: any) => void, accepted?: string) {
+async function checkBreaking(edit: (doc: any) => void, accepted?: string, editReleased: (doc: any) => void = () => {}) {
   const released = loadBundle('public');
-  const current = structuredClone(released);
+  editReleased(released);
+  const current = structuredClone(loadBundle('public'));
+  editReleased(current);
   edit(current);
   const releasedFile = join(dir, `released-${Math.random()}.json`);
   const currentFile = join(dir, `current-${Math.random()}.json`);
@@ -208,6 +210,41 @@ describe('npm run check:breaking: open and closed enums', () => {
       const result = await checkBreaking(lowerLimit, `'1.0.0':\n  - where: ${where}\n`);
       expect(result.code).toBe(2);
       expect(result.output).toMatch(/needs a `where` and a `reason`/);
+    });
+  });
+
+  describe('bounds (issue 14 §4)', () => {
+    const unbounded = (doc: any) => {
+      delete doc.components.schemas.Problem.properties.errors.maxItems;
+      delete doc.components.schemas.Problem.properties.detail.maxLength;
+      delete doc.components.schemas.WebhookDeliveryList.properties.count.format;
+      delete doc.components.parameters.Limit.schema.format;
+      delete doc.components.parameters.CreatedAfter.schema.maxLength;
+    };
+
+    it('a bound added to what the API sends breaks no client, though api-smart-diff calls some so', async () => {
+      const result = await checkBreaking((doc) => {
+        doc.components.schemas.Problem.properties.errors.maxItems = 50;
+        doc.components.schemas.Problem.properties.detail.maxLength = 4096;
+        doc.components.schemas.WebhookDeliveryList.properties.count.format = 'int32';
+      }, '', unbounded);
+      expect(result.code, result.output).toBe(0);
+    });
+
+    it('format int32 added to an integer parameter whose range already fits refuses nothing', async () => {
+      const result = await checkBreaking((doc) => void (doc.components.parameters.Limit.schema.format = 'int32'), '', unbounded);
+      expect(result.code, result.output).toBe(0);
+      // Not when the range does not fit: then values are newly refused.
+      const wider = (doc: any) => void (doc.components.parameters.Limit.schema.maximum = 2 ** 40);
+      const narrowing = await checkBreaking((doc) => void (doc.components.parameters.Limit.schema.format = 'int32'), '', (doc) => (unbounded(doc), wider(doc)));
+      expect(narrowing.code).toBe(1);
+      expect(narrowing.output).toMatch(/format.*limit/);
+    });
+
+    it('a maxLength added to a request parameter is breaking unless accepted', async () => {
+      const result = await checkBreaking((doc) => void (doc.components.parameters.CreatedAfter.schema.maxLength = 64), '', unbounded);
+      expect(result.code).toBe(1);
+      expect(result.output).toMatch(/maxLength.*created_after/);
     });
   });
 

@@ -38,7 +38,8 @@ const operations = operationsOf(bundle).map(({ method, path, operation }) => {
 let t: TestApp;
 let limited: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  // Limits high enough never to refuse here, so every answer shows its RateLimit headers.
+  t = await startTestApp({ config: { rateLimitPerSecond: 1_000, rateLimitBurst: 1_000_000, authFailurePerSecond: 1_000, authFailureBurst: 1_000_000 } });
   // One token per key and a clock that never moves: the second call of a key is always 429.
   limited = await startTestApp({ config: { rateLimitPerSecond: 1, rateLimitBurst: 1 } });
 });
@@ -65,7 +66,13 @@ async function send(app: TestApp, op: (typeof operations)[number], call: Call) {
     bodyText,
   });
   expect(problems, `${op.method} ${op.concretePath}`).toEqual([]);
-  return { status: res.status, headers: res.headers, problem: JSON.parse(bodyText) as { code: string; errors?: Array<{ location: string; path: string }> } };
+  const problem = JSON.parse(bodyText) as { code: string; status: number; detail: string; request_id: string; error: unknown; errors?: Array<{ location: string; path: string }> };
+  // Every problem: its request id (the header's) and the live API's error shape.
+  expect(problem.request_id).toBe(res.headers.get('request-id'));
+  expect(problem.error).toEqual({ code: problem.status, message: problem.detail });
+  // Every 4xx a bucket judged says where the caller stands.
+  expect(res.headers.get('ratelimit'), `${op.method} ${op.concretePath} ${res.status}`).toMatch(res.status === 401 ? /^"auth-failures";r=\d+;t=\d+$/ : /^"per-key";r=\d+;t=\d+$/);
+  return { status: res.status, headers: res.headers, problem };
 }
 
 type Operation = (typeof operations)[number];
@@ -91,6 +98,8 @@ const produce: Record<number, { how: string; check(op: Operation): Promise<void>
       expect(status).toBe(429);
       expect(problem.code).toBe('rate_limited');
       expect(Number(headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(headers.get('ratelimit-policy')).toBe('"per-key";q=1;w=1');
+      expect(headers.get('ratelimit')).toBe('"per-key";r=0;t=1');
     },
   },
   400: {

@@ -103,4 +103,9 @@ describe('the example validator', () => {
     expect(validator.schema('WebhookId')('evt_01HXJ4MZ7K9P3Q6R8S2T4V5W7Y')).toBe(false);
     expect(validator.schema('WebhookEventType')('task.paused')).toBe(false);
   });
+
+  it("catches a delivery payload example that breaks its event schema: 1.0.0's, with `\"data\":{}`", () => {
+    const old = '{"id":"evt_01HXJ5B2C3D4E5F6G7H8J9K0M1","type":"task.completed","created":"2026-05-14T09:21:07.512Z","project_id":"5d2c31f6-ab7e-481a-b6fd-8b4a96a4e197","text":"Task checkout-flow completed in 42.1 s","data":{}}';
+    expect(validator.schema('WebhookEvent')(JSON.parse(old))).toBe(false);
+  });
 });

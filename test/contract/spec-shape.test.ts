@@ -53,6 +53,14 @@ describe('the bundled contract', () => {
     }
   });
 
+  it("lists every ProblemCode in the docs' errors table", () => {
+    const description = String(full.info.description);
+    const table = description.slice(description.indexOf('| code | status | when |'), description.indexOf('\n\n', description.indexOf('| code | status | when |')));
+    // The codes are the first cell of each row.
+    const documented = table.split('\n').flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([a-z_]+)`/g)].map(([, code]) => code));
+    expect([...new Set(documented)].sort()).toEqual([...full.components.schemas!.ProblemCode.enum].sort());
+  });
+
   it('gives every public operation curl, TypeScript and Python samples', () => {
     for (const { operation } of operationsOf(publicDoc)) {
       const samples = operation['x-codeSamples'] ?? [];

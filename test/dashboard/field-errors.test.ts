@@ -4,8 +4,14 @@ import { fieldErrorsOf } from '../../dashboard/src/field-errors.js';
 
 const FIELDS = ['url', 'description', 'subscribed_events'] as const;
 
-function apiError(problem: Omit<Problem, 'type' | 'title'>): AnchorApiError {
-  const full: Problem = { type: `https://docs.anchorbrowser.io/webhooks#/errors/${problem.code}`, title: problem.code, ...problem };
+function apiError(problem: Omit<Problem, 'type' | 'title' | 'request_id' | 'error'>): AnchorApiError {
+  const full: Problem = {
+    type: `https://docs.anchorbrowser.io/webhooks#/errors/${problem.code}`,
+    title: problem.code,
+    request_id: 'req_0123456789abcdef0123456789abcdef',
+    error: { code: problem.status, message: problem.detail },
+    ...problem,
+  };
   return new AnchorApiError({ status: full.status, code: full.code, detail: full.detail, problem: full });
 }
 

@@ -59,7 +59,7 @@ describe('listWebhookEvents', () => {
     expect(window.data!.data.items.map((d) => d.created_at)).toEqual([times[2]!, times[1]!].map((ms) => new Date(ms).toISOString()));
 
     const none = { pending: 0, in_flight: 0, succeeded: 0, failed: 0, dead: 0 };
-    expect((await list(webhookId, { status: 'succeeded' })).data!.data).toEqual({ count: 0, items: [], counts_by_status: { ...none, pending: 5 } });
+    expect((await list(webhookId, { status: 'succeeded' })).data!.data).toEqual({ count: 0, has_more: false, items: [], counts_by_status: { ...none, pending: 5 } });
     expect((await list(webhookId, { status: 'pending', limit: 1 })).data!.data.count).toBe(5);
 
     // One event's delivery, by its id; the counts follow every filter but the status.
@@ -128,6 +128,69 @@ describe('listWebhookEvents', () => {
     }
   });
 
+  it('pages with a cursor: starting_after and has_more walk a growing log without skipping or repeating a row', async () => {
+    const { t, createWebhook, publish, list } = await setup({ startWorker: false });
+    const webhookId = await createWebhook();
+    for (let i = 0; i < 5; i++) {
+      await publish('task.completed');
+      t.clock.advance(1_000);
+    }
+    const before = (await list(webhookId)).data!.data.items.map((d) => d.id);
+
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = (await list(webhookId, { limit: 2, ...(cursor ? { starting_after: cursor } : {}) })).data!.data;
+      walked.push(...page.items.map((d) => d.id));
+      expect(page.count).toBe(5 + (walked.length > 2 ? 2 : 0));
+      if (!page.has_more) break;
+      cursor = page.items.at(-1)!.id;
+      // New deliveries arrive while the walk goes on (newest first: they land on page one).
+      if (walked.length === 2) {
+        await publish('task.completed');
+        await publish('task.completed');
+      }
+    }
+    expect(walked).toEqual(before);
+
+    // Offset paging over the same growth repeats rows: a new delivery shifts every offset.
+    const first = (await list(webhookId, { limit: 2 })).data!.data.items.map((d) => d.id);
+    await publish('task.completed');
+    const second = (await list(webhookId, { limit: 2, offset: 2 })).data!.data.items.map((d) => d.id);
+    expect(second[0]).toBe(first[1]);
+    // Pinning the walk with created_before (the docs' advice) keeps offsets still.
+    const pinned = new Date(t.clock.now()).toISOString();
+    const p1 = (await list(webhookId, { limit: 2, created_before: pinned })).data!.data.items.map((d) => d.id);
+    t.clock.advance(1);
+    await publish('task.completed');
+    const p2 = (await list(webhookId, { limit: 2, offset: 2, created_before: pinned })).data!.data.items.map((d) => d.id);
+    expect(p2.some((id) => p1.includes(id))).toBe(false);
+
+    // A cursor that is not a delivery of this webhook is refused, naming the parameter.
+    const unknown = await list(webhookId, { starting_after: randomUUID() });
+    expect(unknown.response.status).toBe(400);
+    expect(unknown.error).toMatchObject({ code: 'validation_failed', errors: [{ location: 'query', path: 'starting_after' }] });
+  });
+
+  it('takes created_after and created_before as typed (curl, Postman, a literal fetch URL), not only percent-encoded', async () => {
+    const { t, createWebhook, publish } = await setup({ startWorker: false });
+    const webhookId = await createWebhook();
+    await publish('task.completed');
+    const at = new Date(t.clock.now()).toISOString();
+    const url = (query: string) => `${t.baseUrl}/v1/webhooks/${webhookId}/events?${query}`;
+    const get = (query: string) => fetch(url(query), { headers: { 'anchor-api-key': t.apiKey } });
+    // The spec's own example, as typed: ':' unencoded is legal in a query (RFC 3986).
+    for (const query of [`created_after=${at}`, `created_before=2099-01-01T00:00:00Z&created_after=${at}`, `created_after=${encodeURIComponent(at)}`, 'created_after=2026-05-14T11:21:07%2B02:00']) {
+      const res = await get(query);
+      expect(res.status, query).toBe(200);
+      expect((await res.json()).data.count, query).toBe(1);
+    }
+    // An unencoded '+' is a space in a query: the date is then invalid, and the answer says which parameter.
+    const plus = await get('created_after=2026-05-14T11:21:07+02:00');
+    expect(plus.status).toBe(400);
+    expect((await plus.json()).errors).toEqual([expect.objectContaining({ location: 'query', path: 'created_after' })]);
+  });
+
   it('rejects out-of-range paging and unknown filters with validation_failed', async () => {
     const { createWebhook, list } = await setup({ startWorker: false });
     const webhookId = await createWebhook();
@@ -166,6 +229,24 @@ describe('getWebhookEvent', () => {
     expect(data!.attempts[1]!.response_headers).toMatchObject({ date: expect.any(String), connection: 'keep-alive' });
     expect(data!.payload).toBe(receiver.requests[1]!.rawBody.toString());
     expect(receiver.requests[0]!.rawBody.equals(receiver.requests[1]!.rawBody)).toBe(true);
+  });
+
+  it('shows the latest 500 attempts of a delivery redelivered past that, with the total in attempt_count', async () => {
+    const { t, createWebhook, publish, list } = await setup({ startWorker: false });
+    const webhookId = await createWebhook();
+    await publish('task.completed');
+    const delivery = (await list(webhookId)).data!.data.items[0]!;
+    const insert = t.db.prepare(
+      "INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, duration_ms, status_code, error, error_message, response_excerpt, request_headers) VALUES (?, ?, ?, 5, 200, NULL, NULL, 'ok', '{}')",
+    );
+    t.db.transaction(() => {
+      for (let n = 1; n <= 503; n++) insert.run(delivery.id, n, t.clock.now() + n);
+    })();
+    t.db.prepare("UPDATE deliveries SET attempt_count = 503, status = 'succeeded', next_attempt_at = NULL WHERE id = ?").run(delivery.id);
+    const { data } = await t.client.GET('/v1/webhooks/{webhook_id}/events/{delivery_id}', { params: { path: { webhook_id: webhookId, delivery_id: delivery.id } } });
+    expect(data!.attempt_count).toBe(503);
+    expect(data!.attempts).toHaveLength(500);
+    expect([data!.attempts[0]!.attempt_number, data!.attempts.at(-1)!.attempt_number]).toEqual([4, 503]);
   });
 
   it('answers delivery_not_found for an unknown id and for another webhook’s delivery', async () => {
@@ -385,7 +466,9 @@ describe('project isolation and deleted webhooks', () => {
       expect(a.status).toBe(404);
       const [bodyA, bodyB] = await Promise.all([a.text(), b.text()]);
       expect(JSON.parse(bodyA).code).toBe('webhook_not_found');
-      expect(bodyA).toBe(bodyB.replaceAll(missing, webhookId));
+      // Byte for byte, but for each answer's own request id.
+      const withoutRequestId = (body: string) => body.replace(/"request_id":"req_[0-9a-f]{32}"/, '"request_id":""');
+      expect(withoutRequestId(bodyA)).toBe(withoutRequestId(bodyB).replaceAll(missing, webhookId));
     }
     // The owner's view is untouched, and the other project's own publish does not reach it.
     await publish('task.completed', other.client);

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TYPE_BASE } from '../../server/problem.js';
@@ -16,28 +15,40 @@ const skip = chromiumSkipReason();
 const DOCS_PAGE = 'https://docs.anchorbrowser.io/webhooks';
 
 // One page visit per operation and event; generous on a loaded machine.
-describe.skipIf(skip)('the Redoc page in headless Chromium, offline', { timeout: 120_000 }, () => {
+// The page is served by the reference server's /docs, under its Content-Security-Policy.
+describe.skipIf(skip)('the Redoc page in headless Chromium, from /docs, offline', { timeout: 120_000 }, () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let app: TestApp;
+  let policy: string | null;
   const consoleErrors: string[] = [];
   const networkAttempts: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(docsFile)) throw new Error('dist/docs/index.html is missing: run `npm run docs` first (npm test does).');
+    app = await startTestApp({ noProject: true, overrides: { docsFile } });
     browser = await launchChromium();
-    context = await browser.newContext({ offline: true });
-    // Anything but the file itself (or inline data) would be a network dependency.
+    context = await browser.newContext();
+    // Anything but the page itself (or inline data) would be a network dependency.
+    const pageUrl = `${app.baseUrl}/docs`;
     await context.route('**/*', (route) => {
       const url = route.request().url();
-      if (url.startsWith('file:') || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+      if (url === pageUrl || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
       networkAttempts.push(url);
       return route.abort();
     });
     page = await context.newPage();
+    // Every CSP violation, whatever the console says about it.
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+    });
     page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));
     page.on('pageerror', (err) => consoleErrors.push(String(err)));
-    await page.goto(pathToFileURL(docsFile).href, { waitUntil: 'load' });
+    const response = await page.goto(pageUrl, { waitUntil: 'load' });
+    policy = response!.headers()['content-security-policy'] ?? null;
     await page.getByText('Anchor Webhooks API (1.0.0)').waitFor({ timeout: 20_000 });
     // Redoc 3 renders one page per tag; open every group of the sidebar.
     for (const tag of ['Webhooks', 'Deliveries', 'Event types', 'Event payloads']) {
@@ -45,7 +56,10 @@ describe.skipIf(skip)('the Redoc page in headless Chromium, offline', { timeout:
       await page.locator(`a[href^="#/${slug(tag)}/"]`).first().waitFor();
     }
   });
-  afterAll(async () => browser?.close());
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
 
   const sidebarLinks = () => page.$$eval('a[href^="#/"]', (els) => els.map((el) => el.getAttribute('href')));
   const openRoute = async (route: string, heading: string) => {
@@ -180,7 +194,7 @@ describe.skipIf(skip)('the Redoc page in headless Chromium, offline', { timeout:
     for (const code of codes) {
       const type = `${TYPE_BASE}${code}`;
       expect(type.startsWith(`${DOCS_PAGE}#/`), type).toBe(true);
-      await page.goto(`${pathToFileURL(docsFile).href}${new URL(type).hash}`);
+      await page.goto(`${app.baseUrl}/docs${new URL(type).hash}`);
       const heading = page.locator(`[id="errors/${code}"]`);
       await heading.waitFor({ timeout: 10_000 });
       expect(await heading.innerText()).toBe(code);
@@ -228,7 +242,7 @@ describe.skipIf(skip)('the Redoc page in headless Chromium, offline', { timeout:
     const narrow = await context.newPage();
     narrow.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));
     await narrow.setViewportSize({ width: 390, height: 844 });
-    await narrow.goto(`${pathToFileURL(docsFile).href}#/verifying-signatures/verify-in-your-language`);
+    await narrow.goto(`${app.baseUrl}/docs#/verifying-signatures/verify-in-your-language`);
     await narrow.locator('anchor-code-tabs').first().getByRole('tabpanel').waitFor();
     expect(await narrow.evaluate(() => document.scrollingElement!.scrollWidth - innerWidth)).toBeLessThanOrEqual(0);
     await narrow.screenshot({ path: join(repoRoot, 'dist/docs/verifying-signatures-390.png') });
@@ -242,7 +256,19 @@ describe.skipIf(skip)('the Redoc page in headless Chromium, offline', { timeout:
     expect(statSync(file).size).toBeGreaterThan(20_000);
   });
 
-  it('loads with no console error and no network request', () => {
+  it('marks what goes beyond the live API with a badge', async () => {
+    const beyond = operationsOf(loadBundle('public')).filter(({ operation }) => operation['x-anchor-availability'] === 'reference');
+    expect(beyond.map(({ operation }) => operation.operationId).sort()).toEqual(['getWebhookEvent', 'getWebhookStats', 'listWebhookEventTypes', 'redeliverWebhookEvent']);
+    for (const { operation } of beyond) {
+      await openRoute(`#/${slug(operation.tags[0])}/${operation.operationId.toLowerCase()}`, operation.summary);
+      await page.getByText('Beyond the live API', { exact: true }).first().waitFor({ timeout: 10_000 });
+    }
+  });
+
+  it('runs under the server\'s Content-Security-Policy with no violation, no console error and no network request', async () => {
+    expect(policy).toMatch(/script-src 'sha256-[^']+'/);
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
     expect(consoleErrors).toEqual([]);
     expect(networkAttempts).toEqual([]);
   });
@@ -277,7 +303,9 @@ describe.skipIf(skip)('the docs page the reference server serves at /docs', { ti
     page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
     page.on('pageerror', (err) => errors.push(String(err)));
 
-    await page.goto(`${app.baseUrl}/docs${type.hash}`);
+    const served = await page.goto(`${app.baseUrl}/docs${type.hash}`);
+    // Under the server's Content-Security-Policy: a violation would be a console error below.
+    expect(served!.headers()['content-security-policy']).toMatch(/script-src 'sha256-[^']+'.*frame-ancestors 'none'/);
     const heading = page.locator('[id="errors/url_not_allowed"]');
     await heading.waitFor({ timeout: 20_000 });
     await expect.poll(() => heading.evaluate((el) => Math.round(el.getBoundingClientRect().top))).toBeLessThan(200);

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run test:respect`: runs every Arazzo workflow in openapi/arazzo/ with `redocly respect`
 // against a fresh reference server. Everything stays on 127.0.0.1:
-//   1. a webhook receiver on a free port (`/hook` answers 200 at once, `/slow` after SLOW_MS);
+//   1. a webhook receiver on a free port (`/hook` answers 200 at once, `/slow` after SLOW_MS,
+//      `/verify?secret=<secret>` 200 only when a `v1=` of the Anchor-Signature header is the
+//      HMAC of the raw body with that secret, 401 otherwise: a workflow proves a secret works);
 //   2. `node server/bin.mjs serve` on a free port (PORT=0, read back from its banner) with a
 //      temporary database, a known API key and ANCHOR_ALLOW_PRIVATE_TARGETS=1 so webhooks
 //      may point at the receiver;
@@ -16,7 +18,7 @@
 // respect, e.g. `npm run test:respect -- --verbose`; ARAZZO_DIR runs the workflows of
 // another folder (used to show that a broken workflow or server fails the run).
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -32,16 +34,32 @@ const STOP_TIMEOUT_MS = 20_000;
 const RESPECT_TIMEOUT_MS = 300_000;
 // Long enough that a delivery is still in flight when the next step asks to redeliver it.
 const SLOW_MS = 3_000;
+const RUN_LAST = ['failed-auth-throttle.arazzo.yaml'];
 
 const say = (line) => process.stdout.write(`[respect] ${line}\n`);
 
+/** Whether one `v1=` of an `Anchor-Signature` header signs `body` with `secret` (the docs' scheme). */
+function signedWith(secret, header, body) {
+  const parts = String(header ?? '').split(',').map((part) => part.split('='));
+  const t = parts.find(([key]) => key === 't')?.[1];
+  if (!t) return false;
+  const expected = createHmac('sha256', secret).update(`v0:${t}:`).update(body).digest();
+  return parts.some(([key, value]) => key === 'v1' && /^[0-9a-f]{64}$/.test(value) && timingSafeEqual(Buffer.from(value, 'hex'), expected));
+}
+
 /** A loopback webhook receiver that counts what it gets. */
 async function startReceiver() {
-  const received = { hook: 0, slow: 0, other: 0 };
+  const received = { hook: 0, slow: 0, verified: 0, refused: 0, other: 0 };
   const server = createServer((req, res) => {
-    req.resume();
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
-      if (req.url === '/hook') {
+      const url = new URL(req.url ?? '/', 'http://receiver');
+      if (url.pathname === '/verify') {
+        const ok = signedWith(url.searchParams.get('secret') ?? '', req.headers['anchor-signature'], Buffer.concat(chunks));
+        received[ok ? 'verified' : 'refused']++;
+        res.writeHead(ok ? 200 : 401).end(ok ? 'verified' : 'signature does not match');
+      } else if (req.url === '/hook') {
         received.hook++;
         res.writeHead(200).end('ok');
       } else if (req.url === '/slow') {
@@ -143,9 +161,11 @@ function runRespect(files, args) {
 }
 
 async function main() {
+  // In name order, but the failed-authentication throttle last: it uses up the failures this
+  // address may make, and a workflow after it could not get a 401 any more.
   const files = readdirSync(WORKFLOW_DIR)
     .filter((name) => name.endsWith('.arazzo.yaml'))
-    .sort()
+    .sort((a, b) => Number(RUN_LAST.includes(a)) - Number(RUN_LAST.includes(b)) || a.localeCompare(b))
     .map((name) => join(WORKFLOW_DIR, name));
   if (files.length === 0) throw new Error(`no *.arazzo.yaml files in ${WORKFLOW_DIR}`);
   // `--server anchor=<loopback url>` is what keeps respect off the spec's production server:
@@ -180,7 +200,7 @@ async function main() {
     // One at a time: each is a write to the database the server has open.
     for (let i = 1; i < files.length; i++) keys.push(await createProjectKey(env));
     for (const [i, file] of files.entries()) {
-      const inputs = JSON.stringify({ apiKey: keys[i], hookUrl: `${receiver.url}/hook`, slowHookUrl: `${receiver.url}/slow` });
+      const inputs = JSON.stringify({ apiKey: keys[i], hookUrl: `${receiver.url}/hook`, slowHookUrl: `${receiver.url}/slow`, verifyHookUrl: `${receiver.url}/verify` });
       const code = await runRespect([file], ['--server', `${SOURCE_NAME}=${url}`, '--input', inputs, ...process.argv.slice(2)]);
       if (code !== 0) failed.push(relative(root, file));
     }
@@ -191,7 +211,7 @@ async function main() {
     const { code, signal } = await stopServer(server);
     await receiver.close();
     rmSync(dataDir, { recursive: true, force: true });
-    say(`receiver got ${receiver.received.hook} delivery(ies) on /hook, ${receiver.received.slow} on /slow, ${receiver.received.other} elsewhere`);
+    say(`receiver got ${receiver.received.hook} delivery(ies) on /hook, ${receiver.received.slow} on /slow, ${receiver.received.verified} verified and ${receiver.received.refused} refused on /verify, ${receiver.received.other} elsewhere`);
     if (code !== 0) {
       process.stderr.write(`[respect] the server did not exit cleanly after SIGTERM (code ${code}, signal ${signal}):\n${server.output()}\n`);
       status ||= 1;

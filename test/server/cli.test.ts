@@ -125,13 +125,19 @@ describe('anchor-webhooks serve', () => {
     expect(await stop(second)).toBe(0);
   }, 90_000);
 
-  it('ANCHOR_API_KEY makes that key work for the default project, without printing it', async () => {
+  it('ANCHOR_API_KEY makes that key work for the default project, without printing it; a short one is warned about', async () => {
     const apiKey = 'local-dev-key-0123456789abcdef';
     const running = await serve({ ANCHOR_API_KEY: apiKey });
     expect(running.output()).toMatch(/API key:\s+\(from ANCHOR_API_KEY\)/);
     expect(running.output()).not.toContain(apiKey);
+    // 30 characters: fewer than the 43 random ones of a generated key (issue 15 L6).
+    expect(running.output()).toMatch(/WARNING: ANCHOR_API_KEY has 30 characters, fewer than the 43 random ones of a generated key/);
     expect((await listWith(running.url, apiKey)).status).toBe(200);
     expect(await stop(running)).toBe(0);
+
+    const strong = await serve({ ANCHOR_API_KEY: `anc_${'k'.repeat(43)}` });
+    expect(strong.output()).not.toMatch(/WARNING/);
+    expect(await stop(strong)).toBe(0);
   }, 60_000);
 
   it('ANCHOR_ALLOW_PRIVATE_TARGETS prints a warning', async () => {

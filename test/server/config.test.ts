@@ -14,6 +14,8 @@ describe('loadConfig', () => {
       allowPrivateTargets: false,
       rateLimitPerSecond: 100,
       rateLimitBurst: 200,
+      authFailurePerSecond: 10 / 60,
+      authFailureBurst: 20,
       headersTimeoutMs: 10_000,
       requestTimeoutMs: 30_000,
       logLevel: 'info',
@@ -38,6 +40,8 @@ describe('loadConfig', () => {
     expect(config.secretKey?.toString('hex')).toBe(key);
     expect(loadConfig({ ANCHOR_RATE_LIMIT_PER_SECOND: '5' }).rateLimitBurst).toBe(10);
     expect(loadConfig({ ANCHOR_RATE_LIMIT_PER_SECOND: '5', ANCHOR_RATE_LIMIT_BURST: '7' }).rateLimitBurst).toBe(7);
+    expect(loadConfig({ ANCHOR_AUTH_FAILURES_PER_MINUTE: '30', ANCHOR_AUTH_FAILURE_BURST: '5' })).toMatchObject({ authFailurePerSecond: 0.5, authFailureBurst: 5 });
+    expect(loadConfig({ ANCHOR_AUTH_FAILURES_PER_MINUTE: '0' }).authFailurePerSecond).toBe(0);
   });
 
   it('reports every invalid value at once, and never echoes a secret', () => {

@@ -1,4 +1,5 @@
 /** The routes beside the API: health, docs, the public spec; and problem+json (never HTML) off the API's routes. */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,34 @@ describe('meta routes', () => {
     expect(built.status).toBe(200);
     expect(built.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await built.text()).toContain('Anchor Webhooks API');
+  });
+
+  it('/docs runs under a Content-Security-Policy: its own inline scripts by hash, no other origin, never framed', async () => {
+    const script = 'document.title = "x";';
+    writeFileSync(join(dir, 'index.html'), `<!doctype html><script>${script}</script><script type="module">\nimport("./y");\n</script><script src="/z.js"></script>`);
+    const res = await fetch(`${t.baseUrl}/docs`);
+    const policy = res.headers.get('content-security-policy')!;
+    const directives = Object.fromEntries(policy.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
+    const sha = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    expect(directives['script-src']).toEqual([sha(script), sha('\nimport("./y");\n')]);
+    expect(directives['default-src']).toEqual(["'none'"]);
+    expect(directives['frame-ancestors']).toEqual(["'none'"]);
+    expect(directives['connect-src']).toEqual(["'self'"]);
+    expect(policy).not.toMatch(/https?:|unsafe-eval|\*/);
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+
+    // A rebuilt page (npm run docs while serving) gets the hashes of its new scripts.
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><script>let rebuilt = 1;</script>');
+    const again = await fetch(`${t.baseUrl}/docs`);
+    expect(again.headers.get('content-security-policy')).toContain(sha('let rebuilt = 1;'));
+    expect(again.headers.get('content-security-policy')).not.toContain(sha(script));
+  });
+
+  it('/openapi.json, /openapi.yaml and /healthz are nosniff', async () => {
+    for (const path of ['/openapi.json', '/openapi.yaml', '/healthz']) {
+      expect((await fetch(`${t.baseUrl}${path}`)).headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
   });
 });
 

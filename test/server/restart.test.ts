@@ -19,7 +19,7 @@ it('webhooks, keys, secrets and idempotency records survive a restart', async ()
   const first = await startTestApp({ dbPath });
   const a = (await first.client.POST('/v1/webhooks', { body: newWebhook({ description: 'a' }), params: { header: { 'Idempotency-Key': 'restart-a' } } })).data!;
   first.clock.advance(1_000);
-  const b = (await first.client.POST('/v1/webhooks', { body: newWebhook({ description: 'b', subscribed_events: ['batch.failed'] }) })).data!;
+  const b = (await first.client.POST('/v1/webhooks', { body: newWebhook({ description: 'b', subscribed_events: ['batch.failed'] }), params: { header: { 'Idempotency-Key': 'restart-b' } } })).data!;
   const c = (await first.client.POST('/v1/webhooks', { body: newWebhook({ description: 'c' }) })).data!;
   await first.client.PATCH('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: b.id } }, body: { enabled: false, description: null } });
   await first.client.DELETE('/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: c.id } } });
@@ -40,9 +40,12 @@ it('webhooks, keys, secrets and idempotency records survive a restart', async ()
     // The secrets decrypt with the key file beside the database: both valid during the overlap.
     expect(second.stores.secrets.validSecrets(a.id, second.clock.now())).toEqual([rotated.secret, a.secret]);
     expect(second.stores.secrets.validSecrets(b.id, second.clock.now())).toEqual([b.secret]);
-    // The idempotent create still replays, secret included.
-    const replay = await client.POST('/v1/webhooks', { body: newWebhook({ description: 'a' }), params: { header: { 'Idempotency-Key': 'restart-a' } } });
-    expect(replay.data).toEqual(a);
+    // An idempotent create whose secret is still current still replays, secret included...
+    const replay = await client.POST('/v1/webhooks', { body: newWebhook({ description: 'b', subscribed_events: ['batch.failed'] }), params: { header: { 'Idempotency-Key': 'restart-b' } } });
+    expect(replay.data).toEqual(b);
+    // ...and one whose secret was rotated away still is not replayed.
+    const stale = await client.POST('/v1/webhooks', { body: newWebhook({ description: 'a' }), params: { header: { 'Idempotency-Key': 'restart-a' } } });
+    expect(stale.error).toMatchObject({ code: 'idempotency_key_expired' });
     // And rotation works on the reopened database.
     const again = (await client.POST('/v1/webhooks/{webhook_id}/rotate-secret', { params: { path: { webhook_id: b.id } }, body: { previous_secret_ttl_seconds: 0 } })).data!;
     expect(second.stores.secrets.validSecrets(b.id, second.clock.now())).toEqual([again.secret]);

@@ -483,6 +483,56 @@ describe('rotateWebhookSecret', () => {
   });
 });
 
+describe('rotateWebhookSecret with an Idempotency-Key', () => {
+  it('200 replayed: a retry returns the same new secret and rotates nothing again, so the old secret keeps its overlap', async () => {
+    const created = await create();
+    const params = { path: { webhook_id: created.id }, header: { 'Idempotency-Key': 'rotate-1' } };
+    const first = await t.client.POST('/v1/webhooks/{webhook_id}/rotate-secret', { params, body: { previous_secret_ttl_seconds: 3600 } });
+    t.clock.advance(5_000);
+    const retry = await t.client.POST('/v1/webhooks/{webhook_id}/rotate-secret', { params, body: { previous_secret_ttl_seconds: 3600 } });
+    expect(retry.response.status).toBe(200);
+    expect(retry.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.response.headers.get('cache-control')).toBe('no-store');
+    expect(retry.data).toEqual(first.data);
+    // Without the key this retry would have ended the create secret's overlap at once.
+    expect(t.stores.secrets.validSecrets(created.id, t.clock.now())).toEqual([first.data!.secret, created.secret]);
+  });
+
+  it('422 idempotency_key_reused: the same key with another body, or for another webhook', async () => {
+    const a = await create();
+    const b = await create();
+    const key = { 'Idempotency-Key': 'rotate-2' };
+    await t.client.POST('/v1/webhooks/{webhook_id}/rotate-secret', { params: { path: { webhook_id: a.id }, header: key } });
+    const otherBody = await t.client.POST('/v1/webhooks/{webhook_id}/rotate-secret', { params: { path: { webhook_id: a.id }, header: key }, body: { previous_secret_ttl_seconds: 0 } });
+    expect(otherBody.response.status).toBe(422);
+    expect(otherBody.error).toMatchObject({ code: 'idempotency_key_reused' });
+    const otherWebhook = await t.client.POST('/v1/webhooks/{webhook_id}/rotate-secret', { params: { path: { webhook_id: b.id }, header: key } });
+    expect(otherWebhook.response.status).toBe(422);
+    // Neither refused request rotated anything.
+    expect(t.stores.secrets.validSecrets(b.id, t.clock.now())).toEqual([b.secret]);
+    expect(t.stores.secrets.validSecrets(a.id, t.clock.now())).toHaveLength(2);
+  });
+
+  it('409 idempotency_key_expired: a retry after a later rotation, or after the delete, never shows a secret rotated away', async () => {
+    const created = await create();
+    const params = { path: { webhook_id: created.id }, header: { 'Idempotency-Key': 'rotate-3' } };
+    const first = await t.client.POST('/v1/webhooks/{webhook_id}/rotate-secret', { params });
+    await t.client.POST('/v1/webhooks/{webhook_id}/rotate-secret', { params: { path: params.path } });
+    const stale = await t.client.POST('/v1/webhooks/{webhook_id}/rotate-secret', { params });
+    expect(stale.response.status).toBe(409);
+    expect(stale.error).toMatchObject({ code: 'idempotency_key_expired', detail: expect.stringContaining('rotated away') });
+    expect(JSON.stringify(stale.error)).not.toContain(first.data!.secret);
+
+    const second = await create();
+    const deleteParams = { path: { webhook_id: second.id }, header: { 'Idempotency-Key': 'rotate-4' } };
+    await t.client.POST('/v1/webhooks/{webhook_id}/rotate-secret', { params: deleteParams });
+    await t.client.DELETE('/v1/webhooks/{webhook_id}', { params: { path: deleteParams.path } });
+    const gone = await t.client.POST('/v1/webhooks/{webhook_id}/rotate-secret', { params: deleteParams });
+    expect(gone.response.status).toBe(409);
+    expect(gone.error).toMatchObject({ code: 'idempotency_key_expired', detail: expect.stringContaining('deleted') });
+  });
+});
+
 describe('listWebhookEventTypes', () => {
   it("200: the spec's webhooks catalog, in order, with resource, first description paragraph and payload schema", async () => {
     const { data, response } = await t.client.GET('/v1/webhook-event-types');

@@ -1,15 +1,19 @@
 import type { Middleware } from 'openapi-fetch';
 import { createBundleValidator, pointerSegment } from './ajv.js';
-import { loadBundle } from './spec.js';
+import { loadBundle, loadValidationView } from './spec.js';
 
 /**
  * Checks real responses against the spec, independently of the server's own response
  * validator: the status must be documented for the operation, the content type must be
- * one the response lists, the body must validate (Ajv, JSON Schema 2020-12) and every
- * header the spec marks `required` must be present.
+ * one the response lists, the body must validate (Ajv, JSON Schema 2020-12), it must hold
+ * no field the spec does not document (the closed response schemas of
+ * generated/openapi.validation.json), and every header the spec marks `required` must be
+ * present.
  */
 const bundle = loadBundle('full');
 const validator = createBundleValidator(bundle);
+const closedView = loadValidationView();
+const closedValidator = createBundleValidator(closedView);
 
 const templates = Object.keys(bundle.paths).map((template) => ({
   template,
@@ -55,6 +59,10 @@ export function contractViolations({ method, template, status, contentType, head
   }
   const validate = validator.at(`${pointer}/content/${pointerSegment(type)}/schema`);
   if (!validate(body)) problems.push(`${where}: the body breaks the schema: ${validator.errorsText(validate)}`);
+  else {
+    const closed = closedValidator.at(`/paths/${pointerSegment(template)}/${method.toLowerCase()}/responses/${status}/content/${pointerSegment(type)}/schema`);
+    if (!closed(body)) problems.push(`${where}: the body has a field the spec does not document: ${closedValidator.errorsText(closed)}`);
+  }
   const declaredStatus = (body as { status?: unknown }).status;
   if (type === 'application/problem+json' && declaredStatus !== status) problems.push(`${where}: problem.status is ${String(declaredStatus)}`);
   return problems;

@@ -19,6 +19,11 @@ export function loadBundle(which: 'full' | 'public' = 'full'): OpenApiDocument {
   return JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
 }
 
+/** generated/openapi.validation.json: what the server's validator loads, its response schemas closed. */
+export function loadValidationView(): OpenApiDocument {
+  return JSON.parse(readFileSync(new URL('../../generated/openapi.validation.json', import.meta.url), 'utf8'));
+}
+
 export type OperationRef = { method: string; path: string; operation: Record<string, any> };
 
 /** Every operation under `paths`, in document order. */

@@ -9,8 +9,9 @@
  *   ...
  *   await t.close();   // also fails the test if any response broke the contract
  *
- * Defaults that differ from production: rate limiting is off (the fixed clock never refills a
- * bucket; pass `config: { rateLimitPerSecond, rateLimitBurst }` to test it), every host name
+ * Defaults that differ from production: rate limiting is off, of keys and of failed
+ * authentications (the fixed clock never refills a bucket; pass `config: { rateLimitPerSecond,
+ * rateLimitBurst }` or `{ authFailurePerSecond, authFailureBurst }` to test them), every host name
  * resolves to 8.8.8.8 (pass `resolver` to change that), and the delivery worker is not started
  * (`worker: true` starts it; see test/delivery/support/app-with-worker.ts).
  */
@@ -78,7 +79,7 @@ export function captureLogs(level: Config['logLevel']): { logger: ReturnType<typ
 }
 
 export type TestAppOptions = {
-  /** Overrides of the test defaults (validateResponses true, rateLimitPerSecond 0). */
+  /** Overrides of the test defaults (validateResponses true, rateLimitPerSecond and authFailurePerSecond 0). */
   config?: ConfigOverrides;
   clock?: TestClock;
   resolver?: Resolver;
@@ -117,7 +118,7 @@ export type TestApp = ProjectHandle & {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const clock = options.clock ?? createTestClock();
   const dbPath = options.dbPath ?? ':memory:';
-  const config = defaultConfig({ validateResponses: true, rateLimitPerSecond: 0, logLevel: 'debug', ...options.config, dbPath });
+  const config = defaultConfig({ validateResponses: true, rateLimitPerSecond: 0, authFailurePerSecond: 0, logLevel: 'debug', ...options.config, dbPath });
   const { logger, logs } = captureLogs(config.logLevel);
   const runtime = createRuntime(config, { clock, resolver: options.resolver ?? stubResolver(), logger, ...options.overrides });
   const { stores } = runtime;
