@@ -50,13 +50,23 @@ function futureBodies() {
   deliveries.data.items = deliveries.data.items.map((d: any) => ({ ...d, id: DELIVERY_ID, webhook_id: WEBHOOK_ID, event_type: 'task.paused' }));
   const detail = { ...exampleOf('/v1/webhooks/{webhook_id}/events/{delivery_id}', 'get', '200'), id: DELIVERY_ID, webhook_id: WEBHOOK_ID, event_type: 'task.paused', payload: JSON.stringify(pausedEvent) };
   detail.attempts = detail.attempts.map((a: any) => ({ ...a, status_code: null, error: 'quic_handshake', error_message: 'QUIC handshake failed' }));
-  const problem = { type: 'https://docs.anchorbrowser.io/webhooks/errors#webhook_paused', title: 'Webhook paused', status: 409, detail: 'The webhook is paused.', code: 'webhook_paused' };
+  const problem = {
+    type: 'https://docs.anchorbrowser.io/webhooks#/errors/webhook_paused',
+    title: 'Webhook paused',
+    status: 409,
+    detail: 'The webhook is paused.',
+    code: 'webhook_paused',
+    request_id: 'req_0123456789abcdef0123456789abcdef',
+    error: { code: 409, message: 'The webhook is paused.' },
+  };
   const validation = {
-    type: 'https://docs.anchorbrowser.io/webhooks/errors#validation_failed',
+    type: 'https://docs.anchorbrowser.io/webhooks#/errors/validation_failed',
     title: 'Validation failed',
     status: 400,
     detail: 'The request is invalid: cookie/session is required.',
     code: 'validation_failed',
+    request_id: 'req_0123456789abcdef0123456789abcdef',
+    error: { code: 400, message: 'The request is invalid: cookie/session is required.' },
     errors: [{ location: 'cookie', path: 'session', message: 'is required' }],
   };
   return { types, webhooks, webhook, deliveries, detail, problem, validation, pausedEvent };

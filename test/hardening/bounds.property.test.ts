@@ -36,6 +36,9 @@ function stringOf(schema: Schema, length: number): string | undefined {
 
 type Probe = { bound: string; past: unknown; at?: unknown };
 
+/** A reference to one of the opaque id schemas (WebhookId, DeliveryId…). */
+const isId = (schema: Schema) => typeof schema?.$ref === 'string' && /Id$/.test(schema.$ref);
+
 /** Values just past each bound of one (resolved) schema, and, where one can be written, the value at it. */
 function probesOf(raw: Schema): Probe[] {
   const schema = resolve(raw);
@@ -91,7 +94,14 @@ const cases: Case[] = operationsOf(spec).flatMap(({ method, path, operation }) =
   // is drawn without `data`, and `data` is probed per event type below.
   const body = bodySchema && (operation.operationId === 'publishEvent' ? fc.constantFrom(...Object.keys(spec.webhooks)).map((type) => ({ type })) : (arbitraryFor(spec, bodySchema) as fc.Arbitrary<Record<string, unknown>>));
   const base = { operationId: operation.operationId as string, method: method.toUpperCase(), template: path, ...(body ? { body } : {}) };
-  const fromParameters = parameters.flatMap((p) => probesOf(p.schema).map((probe): Case => ({ ...base, where: { in: p.in, name: p.name }, probe })));
+  const fromParameters = parameters.flatMap((p) =>
+    probesOf(p.schema)
+      // An empty path segment is another route (…/events/ is the list), not this operation.
+      .filter((probe) => !(p.in === 'path' && probe.bound.startsWith('minLength')))
+      // An id at its longest is a well-formed id of nothing: refused as unknown, not for its length.
+      .map((probe) => (isId(p.schema) ? { ...probe, at: undefined } : probe))
+      .map((probe): Case => ({ ...base, where: { in: p.in, name: p.name }, probe })),
+  );
   const fromBody = bodySchema ? fieldProbes(bodySchema).map(({ pointer, probe }): Case => ({ ...base, where: { in: 'body', name: pointer }, probe })) : [];
   return [...fromParameters, ...fromBody];
 });
