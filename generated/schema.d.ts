@@ -2104,7 +2104,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Too many requests for this API key (`rate_limited`). Wait for `Retry-After` seconds. */
+        /** @description Too many requests for this API key, or, without a valid key, too many failed authentications from this address (`rate_limited`). Wait for `Retry-After` seconds; `RateLimit` shows the bucket empty (`r=0`). */
         RateLimited: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
