@@ -64,7 +64,7 @@ describe('listWebhookEvents', () => {
 
     // One event's delivery, by its id; the counts follow every filter but the status.
     const byEvent = await list(webhookId, { event_id: all.data!.data.items[3]!.event_id, status: 'succeeded' });
-    expect(byEvent.data!.data).toEqual({ count: 0, items: [], counts_by_status: { ...none, pending: 1 } });
+    expect(byEvent.data!.data).toEqual({ count: 0, has_more: false, items: [], counts_by_status: { ...none, pending: 1 } });
     const oneEvent = await list(webhookId, { event_id: all.data!.data.items[3]!.event_id });
     expect(oneEvent.data!.data.items.map((d) => d.id)).toEqual([all.data!.data.items[3]!.id]);
     expect(failed.data!.data.counts_by_status).toEqual({ ...none, pending: 2 });

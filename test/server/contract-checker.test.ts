@@ -12,6 +12,7 @@ const webhook = {
   subscribed_events: ['task.completed'],
   enabled: true,
   disabled_reason: null,
+  previous_secret_expires_at: null,
   created_at: '2026-05-14T09:21:07.412Z',
   updated_at: '2026-05-14T09:21:07.412Z',
 };

@@ -65,6 +65,8 @@ describe('RateLimit headers', () => {
     t.db.prepare("UPDATE deliveries SET status = 'dead', next_attempt_at = NULL").run();
     note(await c.POST('/v1/webhooks/{webhook_id}/events/{delivery_id}/redeliver', { params: { path: delivery } }), 'redeliverWebhookEvent');
     note(await c.GET('/v1/webhook-event-types'), 'listWebhookEventTypes');
+    note(await c.GET('/v1/webhooks/{webhook_id}/stats', { params: { path } }), 'getWebhookStats');
+    note(await c.GET('/v1/server-info'), 'getServerInfo');
     note(await c.POST('/v1/events', { body: { type: 'task.completed' } }), 'publishEvent');
     note(await c.DELETE('/v1/webhooks/{webhook_id}', { params: { path } }), 'deleteWebhook');
     expect(seen.map(([name]) => name).sort()).toEqual(operationsOf(loadBundle('full')).map(({ operation }) => operation.operationId).sort());
