@@ -144,6 +144,8 @@ function scenario(receiverUrl: string) {
     { operationId: 'publishEvent', next: () => ({ method: 'POST', path: '/v1/events', body: { type: 'task.completed' } }) },
     { operationId: 'listWebhookEvents', next: () => ({ method: 'GET', path: `/v1/webhooks/${state.webhookId}/events` }) },
     { operationId: 'getWebhookEvent', next: () => ({ method: 'GET', path: `/v1/webhooks/${state.webhookId}/events/${state.deliveryId}` }) },
+    { operationId: 'getWebhookStats', next: () => ({ method: 'GET', path: `/v1/webhooks/${state.webhookId}/stats` }) },
+    { operationId: 'getServerInfo', next: () => ({ method: 'GET', path: '/v1/server-info' }) },
     // 202, or 409 while the previous redelivery is still in flight: both are the operation's answers.
     { operationId: 'redeliverWebhookEvent', next: () => ({ method: 'POST', path: `/v1/webhooks/${state.webhookId}/events/${state.deliveryId}/redeliver` }) },
     { operationId: 'deleteWebhook', next: () => ({ method: 'DELETE', path: `/v1/webhooks/${state.spare.pop() ?? state.webhookId}` }) },
