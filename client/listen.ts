@@ -1,25 +1,26 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { LISTEN_USAGE, parseListenArgs, UsageError } from './listen/args.js';
+import { listenUsage, parseListenArgs, UsageError } from './listen/args.js';
 import { createColors, shouldUseColor } from './listen/colors.js';
 import { formatBody, formatDeliveryLine } from './listen/format-line.js';
 import { createReceiver } from './listen/receiver.js';
 
 /**
- * `anchor-webhooks listen`: a local receiver like `stripe listen`. Event lines go to
- * stdout, everything else to stderr, so `listen > events.log` keeps only events.
+ * `anchor-webhooks listen` (or the client package's `anchor-webhooks-listen`): a local receiver
+ * like `stripe listen`. Event lines go to stdout, everything else to stderr, so
+ * `listen > events.log` keeps only events. `program` names the command in its help.
  */
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], { program = 'anchor-webhooks listen' }: { program?: string } = {}): Promise<number> {
   let options;
   try {
     options = parseListenArgs(args, process.env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${LISTEN_USAGE}`);
+    console.error(`${error.message}\n\n${listenUsage(program)}`);
     return 2;
   }
   if (options === 'help') {
-    console.log(LISTEN_USAGE);
+    console.log(listenUsage(program));
     return 0;
   }
   const colors = createColors(shouldUseColor(process.stdout, process.env));

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `node dashboard/build.mjs [--if-stale]`: builds the dashboard into dist/dashboard-app with
+// `node dashboard/build.mjs [--if-stale]`: builds the dashboard into server/dist/dashboard-app with
 // Vite. `--if-stale` (what `npm start` uses) skips the build when its inputs have not changed
 // since the last one, so start-up stays fast.
 import { createHash } from 'node:crypto';
@@ -11,14 +11,16 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outDir = join(root, 'dist/dashboard-app');
+const outDir = join(root, 'server/dist/dashboard-app');
 const stampFile = join(outDir, '.build-inputs');
 const { values } = parseArgs({ options: { 'if-stale': { type: 'boolean', default: false } } });
 
+/** Every file under `dir`, leaving out build output and installed packages. */
 function filesUnder(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    return entry.isDirectory() ? filesUnder(path) : [path];
+    if (entry.isDirectory()) return entry.name === 'dist' || entry.name === 'node_modules' ? [] : filesUnder(path);
+    return [path];
   });
 }
 
@@ -40,7 +42,7 @@ function readStamp() {
 
 const inputs = inputsHash();
 if (values['if-stale'] && readStamp() === inputs && statSync(join(outDir, 'index.html'), { throwIfNoEntry: false })) {
-  console.log('dashboard: up to date (dist/dashboard-app)');
+  console.log('dashboard: up to date (server/dist/dashboard-app)');
   process.exit(0);
 }
 
@@ -50,4 +52,4 @@ writeFileSync(stampFile, `${inputs}\n`);
 
 const shipped = filesUnder(join(outDir, 'assets')).filter((file) => /\.(js|css)$/.test(file));
 const gzipped = shipped.reduce((sum, file) => sum + gzipSync(readFileSync(file)).length, 0);
-console.log(`dashboard: built dist/dashboard-app in ${Date.now() - started} ms (${(gzipped / 1024).toFixed(1)} KiB of JS and CSS gzipped)`);
+console.log(`dashboard: built server/dist/dashboard-app in ${Date.now() - started} ms (${(gzipped / 1024).toFixed(1)} KiB of JS and CSS gzipped)`);

@@ -6,7 +6,7 @@ const commands: Record<string, Command> = {
   serve: { summary: 'Start the reference server (what `npm start` runs).', load: () => import('./commands/serve.js') },
   keys: { summary: 'keys create [--project <uuid>]: mint an API key, printed as JSON.', load: () => import('./commands/keys.js') },
   trigger: { summary: 'trigger <event-type> [--project <uuid>] [--data <json>]: publish an event.', load: () => import('./commands/trigger.js') },
-  listen: { summary: 'listen [--port 4000] [--secret …] [--forward-to <url>]: a local verifying receiver.', load: () => import('../client/listen.js') },
+  listen: { summary: 'listen [--port 4000] [--secret …] [--forward-to <url>]: a local verifying receiver.', load: () => import('@anchor-webhooks/client/listen') },
 };
 
 function usage(): string {

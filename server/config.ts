@@ -99,10 +99,7 @@ export function loadConfig(env: Env = process.env): Config {
   const port = read('PORT', 8080, (raw) => wholeNumber(raw, 0, 65535, 'a port number 0-65535'));
   const host = env.HOST?.trim() || '127.0.0.1';
   const dbPath = env.ANCHOR_DB?.trim() || './data/anchor.sqlite';
-  const apiKey = read<string | undefined>('ANCHOR_API_KEY', undefined, (raw) => {
-    if (!/^[\x21-\x7E]{16,256}$/.test(raw)) throw new Error('expected 16 to 256 visible ASCII characters (no spaces)');
-    return raw;
-  }, { secret: true });
+  const apiKey = read<string | undefined>('ANCHOR_API_KEY', undefined, parseApiKey, { secret: true });
   const secretKey = read<Buffer | undefined>('ANCHOR_SECRET_KEY', undefined, (raw) => {
     if (!/^[0-9a-fA-F]{64}$/.test(raw)) throw new Error('expected 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`');
     return Buffer.from(raw, 'hex');
@@ -157,6 +154,12 @@ export function loadConfig(env: Env = process.env): Config {
 
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return { port, host, dbPath, apiKey, secretKey, validateResponses, allowPrivateTargets, rateLimitPerSecond, rateLimitBurst, authFailurePerSecond, authFailureBurst, headersTimeoutMs, requestTimeoutMs, logLevel, delivery };
+}
+
+/** An API key chosen by the operator (ANCHOR_API_KEY, or an embedder's `apiKey`); never echoed. */
+export function parseApiKey(raw: string): string {
+  if (!/^[\x21-\x7E]{16,256}$/.test(raw)) throw new Error('expected 16 to 256 visible ASCII characters (no spaces)');
+  return raw;
 }
 
 function wholeNumber(raw: string, min: number, max: number, expected = `a whole number from ${min} to ${max}`): number {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express from 'express';
+import { createRequire } from 'node:module';
 import type { RawBody } from '../raw-body.js';
 import { verifyWebhook } from '../verify-webhook.js';
 import type { WebhookEvent } from '../webhook-event.js';
@@ -25,6 +25,27 @@ export type ExpressWebhookOptions = WebhookSecrets & {
   limit?: string | number;
 };
 
+type RawParserFactory = (options: { type: string; limit: string | number }) => WebhookMiddleware;
+
+/**
+ * `express.raw` from the application's own Express, an optional peer dependency: loaded when an
+ * adapter is made, so receivers without Express (and the rest of this package) never need it.
+ */
+function expressRaw(): RawParserFactory {
+  let express: { raw?: unknown };
+  try {
+    express = createRequire(import.meta.url)('express') as { raw?: unknown };
+  } catch (error) {
+    // Express itself missing, not one of its own dependencies.
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !(error as Error).message.includes("'express'")) throw error;
+    throw new Error(
+      'anchorWebhook needs Express, an optional peer dependency of @anchor-webhooks/client: `npm install express`, or use createWebhookRequestHandler with node:http.',
+    );
+  }
+  if (typeof express.raw !== 'function') throw new Error('anchorWebhook needs Express 4.17 or later (express.raw).');
+  return express.raw as RawParserFactory;
+}
+
 /**
  * `express.raw({ type: 'application/json' })` plus verification, for one route. Mount it
  * before any global `express.json()` sees the route, or the body arrives parsed and is
@@ -36,7 +57,7 @@ export type ExpressWebhookOptions = WebhookSecrets & {
  */
 export function anchorWebhook(options: ExpressWebhookOptions): WebhookMiddleware {
   const { onEvent, limit = '1mb', ...verifyOptions } = options;
-  const readRaw = express.raw({ type: 'application/json', limit }) as unknown as WebhookMiddleware;
+  const readRaw = expressRaw()({ type: 'application/json', limit });
   const verify: WebhookMiddleware = (req, res, next) => {
     let event: WebhookEvent;
     try {

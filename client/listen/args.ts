@@ -9,7 +9,8 @@ export interface ListenOptions {
   printBody: boolean;
 }
 
-export const LISTEN_USAGE = `Usage: anchor-webhooks listen [options]
+/** The help text; `program` is how it was run (`anchor-webhooks listen`, or the client's own `anchor-webhooks-listen`). */
+export const listenUsage = (program: string) => `Usage: ${program} [options]
 
 A local receiver for Anchor webhook deliveries: verifies each one and prints one line per event.
 

@@ -1,8 +1,9 @@
 // Builds the self-contained Redoc pages from the public bundle:
-//   dist/docs/index.html  the published docs (production first in the server list);
-//   dist/docs/local.html  the copy the reference server serves at /docs: the local reference
-//                         server first, and every code sample aimed at it, so that nothing
-//                         copied from a laptop's docs goes to production.
+//   dist/docs/index.html         the published docs (production first in the server list);
+//   server/dist/docs/local.html  the copy the reference server serves at /docs (and its package
+//                                ships): the local reference server first, and every code sample
+//                                aimed at it, so that nothing copied from a laptop's docs goes
+//                                to production.
 // `--inlineBundle` embeds Redoc itself, but Redoc 3 still fetches its "API docs by" logo from
 // a CDN; the pages must render with no network, so the logo is inlined. Three more fixes of the
 // built page are below: the code tabs of the guides, the text Redoc's search indexes, and the
@@ -17,7 +18,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const redocly = join(root, 'node_modules/.bin/redocly');
 const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
 const outDir = join(root, 'dist/docs');
+const serverDocsDir = join(root, 'server/dist/docs');
 mkdirSync(outDir, { recursive: true });
+mkdirSync(serverDocsDir, { recursive: true });
 
 const logo = `data:image/svg+xml,${encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="16"><text x="0" y="12" font-family="sans-serif" font-size="12" fill="#0044d4">Redocly</text></svg>',
@@ -99,7 +102,7 @@ buildPage('public', join(outDir, 'index.html'));
 const tmp = mkdtempSync(join(tmpdir(), 'anchor-docs-'));
 try {
   const { file, aimed } = localBundle(tmp);
-  buildPage(file, join(outDir, 'local.html'));
+  buildPage(file, join(serverDocsDir, 'local.html'));
   console.log(`  local.html: ${aimed} code samples aimed at the local reference server`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });

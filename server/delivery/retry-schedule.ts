@@ -1,4 +1,4 @@
-import { retryAfterMs } from '../../client/retry-after.js';
+import { retryAfterMs } from '@anchor-webhooks/client/sending';
 import type { RetrySchedule } from '../durations.js';
 
 /** When the attempt after `attemptsMade` failed ones is due, or null when the schedule is used up. */

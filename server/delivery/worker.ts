@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
+import { deliveryHeaders } from '@anchor-webhooks/client/sending';
 import type { Clock } from '../clock.js';
-import { deliveryHeaders } from '../../client/delivery-headers.js';
 import type { DeliveryConfig } from '../config.js';
 import type { AttemptFacts, Claim, DecideAfterAttempt, DeliveryStore, FinishedAttempt, FinishOutcome } from '../storage/deliveries.js';
 import { afterAttempt } from './after-attempt.js';

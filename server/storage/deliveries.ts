@@ -166,6 +166,8 @@ export type DeliveryStore = {
   histogram(webhookId: string, since: number, until: number): DeliveryHistogram;
   /** The newest delivery, or undefined when there is none. */
   newest(webhookId: string): DeliveryRow | undefined;
+  /** Every delivery of a project, or of one of its webhooks, oldest first (the embedding API's log). */
+  ofProject(projectId: string, webhookId?: string): DeliveryRow[];
   get(webhookId: string, deliveryId: string): DeliveryRow | undefined;
   payloadOf(eventId: string): string | undefined;
   attempts(deliveryId: string): AttemptRow[];
@@ -287,6 +289,10 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     SELECT CAST((created_at - @since) / 3600000 AS INTEGER) AS hour, status, COUNT(*) AS n FROM deliveries
     WHERE webhook_id = @webhookId AND created_at >= @since AND created_at < @until
     GROUP BY hour, status`);
+  const ofProject = db.prepare<{ projectId: string; webhookId: string | null }, DeliveryRow>(`
+    SELECT ${ROW} FROM deliveries JOIN webhooks w ON w.id = deliveries.webhook_id
+    WHERE w.project_id = @projectId AND (@webhookId IS NULL OR w.id = @webhookId)
+    ORDER BY deliveries.created_at, deliveries.rowid`);
   const payload = db.prepare<{ id: string }, { payload: string }>('SELECT payload FROM events WHERE id = @id');
   const attemptsOf = db.prepare<{ id: string }, AttemptRow>(`
     SELECT attempt_number, started_at, duration_ms, status_code, error, error_message, response_excerpt, request_headers, response_headers
@@ -465,6 +471,7 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     },
     histogram: (webhookId, since, until) => histogramOf.all({ webhookId, since, until }),
     newest: (webhookId) => newestOf.get({ webhookId }),
+    ofProject: (projectId, webhookId) => ofProject.all({ projectId, webhookId: webhookId ?? null }),
     get: (webhookId, deliveryId) => getOne.get({ webhookId, id: deliveryId }),
     payloadOf: (eventId) => payload.get({ id: eventId })?.payload,
     attempts: (deliveryId) => attemptsOf.all({ id: deliveryId }),

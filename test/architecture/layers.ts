@@ -5,7 +5,8 @@
  * spec, config, clock. `client/` and `dashboard/` slot in beside them; neither imports `server/`.
  */
 export const LAYERS: ReadonlyArray<{ name: string; paths: readonly string[] }> = [
-  { name: 'commands', paths: ['server/cli.ts', 'server/commands/', 'client/listen.ts', 'client/listen/', 'dashboard/src/main.tsx'] },
+  // The entry points: the CLI, and the embedding API (`@anchor-webhooks/server`).
+  { name: 'commands', paths: ['server/cli.ts', 'server/commands/', 'server/index.ts', 'server/reference-server.ts', 'client/listen.ts', 'client/listen/', 'dashboard/src/main.tsx'] },
   { name: 'runtime', paths: ['server/runtime.ts', 'dashboard/src/app.tsx'] },
   { name: 'app', paths: ['server/app.ts', 'dashboard/src/components/'] },
   // server/http/ is the request plumbing the routes share: identity, body parsing, validation.

@@ -9,13 +9,13 @@ import { chromiumSkipReason, launchChromium } from '../support/chromium.js';
 import { repoRoot } from '../support/spec.js';
 import { buildDashboard, startDashboardServer, type DashboardServer } from './support/dashboard-server.js';
 
-const appDir = join(repoRoot, 'dist/dashboard-app');
+const appDir = join(repoRoot, 'server/dist/dashboard-app');
 const screenshots = join(repoRoot, 'dist/dashboard');
 const skip = chromiumSkipReason();
 const WIDE = { width: 1400, height: 900 };
 const NARROW = { width: 390, height: 844 };
 
-// Built once for this file (skipped when dist/dashboard-app already matches the sources).
+// Built once for this file (skipped when server/dist/dashboard-app already matches the sources).
 beforeAll(() => buildDashboard(), 120_000);
 
 describe('the built dashboard', () => {

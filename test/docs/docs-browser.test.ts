@@ -8,7 +8,7 @@ import { loadBundle, operationsOf, repoRoot } from '../support/spec.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const docsFile = join(repoRoot, 'dist/docs/index.html');
-const localDocsFile = join(repoRoot, 'dist/docs/local.html');
+const localDocsFile = join(repoRoot, 'server/dist/docs/local.html');
 const guide = readFileSync(join(repoRoot, 'openapi/guides/verifying-signatures.md'), 'utf8');
 const skip = chromiumSkipReason();
 /** The published docs page: a problem's `type` is this page plus the Redoc route of its code. */
@@ -274,13 +274,13 @@ describe.skipIf(skip)('the Redoc page in headless Chromium, from /docs, offline'
   });
 });
 
-// The page the reference server serves at /docs (dist/docs/local.html), fetched from a real server.
+// The page the reference server serves at /docs (server/dist/docs/local.html), fetched from a real server.
 describe.skipIf(skip)('the docs page the reference server serves at /docs', { timeout: 120_000 }, () => {
   let browser: Browser;
   let app: TestApp;
 
   beforeAll(async () => {
-    if (!existsSync(localDocsFile)) throw new Error('dist/docs/local.html is missing: run `npm run docs` first (npm test does).');
+    if (!existsSync(localDocsFile)) throw new Error('server/dist/docs/local.html is missing: run `npm run docs` first (npm test does).');
     app = await startTestApp();
     browser = await launchChromium();
   });

@@ -8,7 +8,7 @@ import { defaultConfig, loadConfig } from '../../../server/config.js';
 import type { Resolver } from '../../../server/url-policy/types.js';
 import { repoRoot } from '../../support/spec.js';
 
-/** Builds the dashboard unless dist/dashboard-app already matches its sources (the build stamps its inputs). */
+/** Builds the dashboard unless server/dist/dashboard-app already matches its sources (the build stamps its inputs). */
 export function buildDashboard(): void {
   execFileSync(process.execPath, [join(repoRoot, 'dashboard/build.mjs'), '--if-stale'], { cwd: repoRoot, stdio: 'pipe' });
 }
