@@ -31,7 +31,10 @@ export type ReferenceServerOptions = {
   retrySchedule?: readonly number[] | string;
   /** One attempt, connect to last byte read. Default 5000 ms. */
   deliveryTimeoutMs?: number;
-  /** The fresh project's API key (16 to 256 visible ASCII characters). Default: a new random key. */
+  /**
+   * The fresh project's API key (16 to 256 visible ASCII characters). Default: a new random key.
+   * With a file `dbPath` that already holds this key, its project is used again, data and all.
+   */
   apiKey?: string;
   /** The server's JSON logs (pino) on stdout. Default `silent`. */
   logLevel?: Config['logLevel'];
@@ -112,7 +115,8 @@ const ENDED: ReadonlySet<DeliveryStatus> = new Set(['succeeded', 'dead']);
  */
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
   const config = embeddedConfig(options);
-  const apiKeyWanted = options.apiKey === undefined ? undefined : checked('apiKey', () => parseApiKey(options.apiKey!));
+  const wantedKey = options.apiKey ?? options.config?.apiKey;
+  const apiKeyWanted = wantedKey === undefined ? undefined : checked('apiKey', () => parseApiKey(wantedKey));
   const overrides: RuntimeOverrides = { ...(options.clock ? { clock: options.clock } : {}), ...(options.resolver ? { resolver: options.resolver } : {}) };
   const runtime = createRuntime(config, overrides);
   const { stores } = runtime;
@@ -121,6 +125,9 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   try {
     ({ url } = await runtime.listen());
     credentials = stores.transaction(() => {
+      // A key already in a file database keeps its project: its webhooks and log from earlier runs.
+      const existing = apiKeyWanted === undefined ? undefined : stores.projects.projectIdForKey(apiKeyWanted);
+      if (existing) return { projectId: existing, apiKey: apiKeyWanted! };
       const projectId = stores.projects.create({ name: 'Embedded reference server' });
       if (apiKeyWanted === undefined) return { projectId, apiKey: stores.projects.createApiKey(projectId) };
       stores.projects.addApiKey(projectId, apiKeyWanted);

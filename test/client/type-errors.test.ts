@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // Misuses of the client must be compile errors. The fixture holds them behind
@@ -64,23 +65,25 @@ describe('TypeScript examples users copy', () => {
   const samples = readdirSync(samplesDir)
     .filter((f) => f.endsWith('.ts'))
     .map((f) => join(samplesDir, f));
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## The TypeScript client'), readme.indexOf('## Local development: `anchor-webhooks listen`'));
-  const readmeBlocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
-  const docsBlocks = ['openapi/info-description.md', 'openapi/guides/verifying-signatures.md', 'openapi/guides/event-payloads.md'].flatMap((file) =>
-    [...readFileSync(join(root, file), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!),
-  );
+  const tsBlocks = (file: string) => [...readFileSync(join(root, file), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const readmes = ['README.md', 'client/README.md', 'server/README.md'];
+  const readmeBlocks = readmes.map((file) => ({ file, blocks: tsBlocks(file) }));
+  const docsBlocks = ['openapi/info-description.md', 'openapi/guides/verifying-signatures.md', 'openapi/guides/event-payloads.md'].flatMap(tsBlocks);
+  // The package names as tsconfig.json maps them: the packages' sources.
+  const { paths } = (ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile).config as { compilerOptions: { paths: Record<string, string[]> } }).compilerOptions;
 
-  it("the docs' code samples and TypeScript blocks, and the README's examples, compile against `anchor-webhooks/client`", () => {
+  it("the docs' code samples and TypeScript blocks, and the READMEs' examples, compile against @anchor-webhooks/client and @anchor-webhooks/server", () => {
     expect(samples.length).toBeGreaterThanOrEqual(10);
-    expect(readmeBlocks.length).toBeGreaterThanOrEqual(5);
+    expect(readmeBlocks.map(({ file, blocks }) => [file, blocks.length > 0])).toEqual(readmes.map((file) => [file, true]));
+    expect(readmeBlocks.find((r) => r.file === 'client/README.md')!.blocks.length).toBeGreaterThanOrEqual(5);
     expect(docsBlocks.length).toBeGreaterThanOrEqual(1);
+    for (const sample of [...samples.map((f) => readFileSync(f, 'utf8')), ...docsBlocks]) expect(sample).not.toMatch(/from 'anchor-webhooks\/client'/);
     // README and docs blocks become ES modules in a temp project that sees the repo's node_modules.
     const dir = join(tmp, 'examples');
     mkdirSync(dir);
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-    const examples = [...readmeBlocks, ...docsBlocks].map((code, i) => {
+    const examples = [...readmeBlocks.flatMap((r) => r.blocks), ...docsBlocks].map((code, i) => {
       writeFileSync(join(dir, `example-${i}.ts`), code);
       return join(dir, `example-${i}.ts`);
     });
@@ -88,7 +91,7 @@ describe('TypeScript examples users copy', () => {
       join(dir, 'tsconfig.json'),
       JSON.stringify({
         extends: join(fixtureDir, 'tsconfig.json'),
-        compilerOptions: { esModuleInterop: true, paths: { 'anchor-webhooks/client': [join(root, 'client/index.ts')] } },
+        compilerOptions: { esModuleInterop: true, paths: Object.fromEntries(Object.entries(paths).map(([name, [source]]) => [name, [join(root, source!)]])) },
         files: [...samples, ...examples],
       }),
     );
