@@ -1,6 +1,6 @@
 /**
  * Start-up: `node server/bin.mjs serve` as `npm start` ends (the server compiled by tsc into
- * dist/server, built first), on a fresh temporary database, from spawn until
+ * server/dist/server, built first), on a fresh temporary database, from spawn until
  * `/healthz` answers 200, alternated with the floor, a `node:http` server spawned the same
  * way (`node -e`), which is what Node itself costs. Then, on each started server, the first
  * request of every operation of the spec, with its baseline: the median of the same request

@@ -29,7 +29,7 @@ export type AppParts = {
   operations: { webhooks: WebhookOperations; deliveries: DeliveryOperations; events: EventOperations };
   catalog: Pick<EventCatalog, 'info'>;
   meta: MetaDeps;
-  /** The built dashboard (dist/dashboard-app). */
+  /** The built dashboard (server/dist/dashboard-app). */
   dashboardDir: string;
 };
 

@@ -157,7 +157,7 @@ describe('the tarballs', () => {
         'package/dist/server/delivery/checkpoint-thread.cjs',
         'package/dist/generated/contract.js',
         'package/dist/generated/openapi.validation.json',
-        'package/dist/docs/index.html',
+        'package/dist/docs/local.html',
         'package/dist/dashboard-app/index.html',
       ]),
     );
