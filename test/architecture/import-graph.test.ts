@@ -1,6 +1,7 @@
 /**
  * The import graph of server/, client/ and dashboard/, read by dependency-cruiser: no cycle, and
- * no import from a lower layer to a higher one (test/architecture/layers.ts).
+ * no import from a lower layer to a higher one (test/architecture/layers.ts), and the server reaches
+ * the client only through its package name.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -20,15 +21,17 @@ async function importEdges(): Promise<Edge[]> {
   return result.output.modules.flatMap((module) =>
     module.dependencies
       .filter((d) => !d.coreModule && !d.resolved.includes('node_modules/'))
-      .map((d) => ({ from: module.source, to: d.resolved, circular: d.circular })),
+      .map((d) => ({ from: module.source, to: d.resolved, circular: d.circular, specifier: d.module })),
   );
 }
 
 describe('the import graph', () => {
   it('has no cycle and no import that runs up a layer', { timeout: 60_000 }, async () => {
     const edges = await importEdges();
-    // The graph really was read: the composition root imports the app, the app its routes.
+    // The graph really was read: the composition root imports the app, the app its routes; the
+    // worker signs with the client package (resolved to its source through tsconfig `paths`).
     expect(edges).toContainEqual(expect.objectContaining({ from: 'server/runtime.ts', to: 'server/app.ts' }));
+    expect(edges).toContainEqual(expect.objectContaining({ from: 'server/delivery/worker.ts', to: 'client/sending.ts', specifier: '@anchor-webhooks/client/sending' }));
     expect(edges.length).toBeGreaterThan(150);
     expect(importViolations(edges)).toEqual([]);
   });
@@ -41,12 +44,14 @@ describe('the import graph', () => {
         { from: 'server/commands/serve.ts', to: 'server/runtime.ts', circular: true },
         { from: 'client/verify-webhook.ts', to: 'server/problem.ts' },
         { from: 'server/new-thing.ts', to: 'server/spec.ts' },
+        { from: 'server/delivery/worker.ts', to: 'client/delivery-headers.ts', specifier: '../../client/delivery-headers.js' },
       ]),
     ).toEqual([
       'server/storage/events.ts (storage, url-policy) imports server/delivery/publish.ts (operations/delivery), a layer above it',
       'server/commands/serve.ts → server/runtime.ts is part of an import cycle',
       'client/verify-webhook.ts → server/problem.ts: the client package ships without the server',
       'server/new-thing.ts is in no layer: add it to test/architecture/layers.ts',
+      "server/delivery/worker.ts imports client/delivery-headers.ts by a relative path: import it from @anchor-webhooks/client, the server's dependency",
     ]);
   });
 });

@@ -24,7 +24,8 @@ const FORBIDDEN: ReadonlyArray<{ from: string; to: string; why: string }> = [
   { from: 'client/', to: 'dashboard/', why: 'the client knows nothing of the dashboard' },
 ];
 
-export type Edge = { from: string; to: string; circular?: boolean };
+/** One import: the importing module, the module it resolves to, and the specifier as written. */
+export type Edge = { from: string; to: string; circular?: boolean; specifier?: string };
 
 /** The layer of a module: the most specific path that contains it. */
 export function layerOf(module: string): number | undefined {
@@ -41,10 +42,14 @@ export function layerOf(module: string): number | undefined {
 /** Every edge that runs upward, crosses a forbidden boundary, or closes a cycle, as a sentence. */
 export function importViolations(edges: readonly Edge[]): string[] {
   const problems: string[] = [];
-  for (const { from, to, circular } of edges) {
+  for (const { from, to, circular, specifier } of edges) {
     if (circular) problems.push(`${from} → ${to} is part of an import cycle`);
     const forbidden = FORBIDDEN.find((rule) => from.startsWith(rule.from) && to.startsWith(rule.to));
     if (forbidden) problems.push(`${from} → ${to}: ${forbidden.why}`);
+    // The server depends on the client's package: an installed server has no ../client to reach.
+    if (from.startsWith('server/') && to.startsWith('client/') && specifier?.startsWith('.')) {
+      problems.push(`${from} imports ${to} by a relative path: import it from @anchor-webhooks/client, the server's dependency`);
+    }
     const a = layerOf(from);
     const b = layerOf(to);
     if (a === undefined) problems.push(`${from} is in no layer: add it to test/architecture/layers.ts`);

@@ -15,6 +15,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USER_AGENT } from '@anchor-webhooks/client';
 import { repoRoot as root } from '../support/spec.js';
+import { userEnv } from '../support/user-env.js';
 import { loadVectors } from './support/vectors.js';
 
 type Manifest = {
@@ -73,7 +74,7 @@ describe('the package manifests', () => {
     }
     targets.push(...Object.values(pkg.bin ?? {}));
     // What `npm pack` would put in the tarball, as it stands after the build (prepack not run).
-    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: join(root, dir), encoding: 'utf8' });
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: join(root, dir), encoding: 'utf8', env: userEnv });
     const [{ files }] = JSON.parse(out) as [{ files: Array<{ path: string }> }];
     const shipped = files.map((f) => f.path);
     expect(shipped).toEqual(expect.arrayContaining([...targets.map((t) => t.replace(/^\.\//, '')), 'README.md', 'package.json']));

@@ -22,6 +22,7 @@ import { loadVectors } from '../client/support/vectors.js';
 import { scratchCopy } from '../support/scratch-copy.js';
 import { spawnServer, type ServerProcess } from '../support/server-process.js';
 import { repoRoot } from '../support/spec.js';
+import { userEnv } from '../support/user-env.js';
 
 const MINUTE = 60_000;
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -29,10 +30,6 @@ const rootManifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'ut
 const serverReadme = readFileSync(join(repoRoot, 'server/README.md'), 'utf8');
 const vector = loadVectors().find((v) => v.name === 'published')!;
 
-/** A user's shell: none of the npm_* variables of the `npm test` running this file (the npm cache aside), nor its forced colours. */
-const userEnv: NodeJS.ProcessEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => (!/^npm_/i.test(name) || /^npm_config_cache$/i.test(name)) && name !== 'FORCE_COLOR'),
-);
 
 function run(command: string, args: string[], options: ExecFileOptions & { cwd: string }): Promise<{ stdout: string; stderr: string; ms: number }> {
   const startedAt = performance.now();
