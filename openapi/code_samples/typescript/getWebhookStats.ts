@@ -1,4 +1,4 @@
-import { createAnchorClient } from 'anchor-webhooks/client';
+import { createAnchorClient } from '@anchor-webhooks/client';
 
 const anchor = createAnchorClient({ apiKey: process.env.ANCHOR_API_KEY!, baseUrl: 'https://api.anchorbrowser.io' });
 
