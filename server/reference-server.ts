@@ -47,7 +47,8 @@ export type ReferenceServerOptions = {
   resolver?: Resolver;
   /**
    * Any other setting of the server (its README lists them with their variables), e.g.
-   * `{ rateLimitPerSecond: 5 }` (off by default here) or `{ delivery: { concurrency: 1 } }`.
+   * `{ rateLimitPerSecond: 5 }` (off by default here, as is the throttle of failed authentications,
+   * `authFailurePerSecond`) or `{ delivery: { concurrency: 1 } }`.
    * The options above win over the same fields here.
    */
   config?: ConfigOverrides;
@@ -222,6 +223,7 @@ function embeddedConfig(options: ReferenceServerOptions): Config {
   }
   return defaultConfig({
     rateLimitPerSecond: 0,
+    authFailurePerSecond: 0,
     logLevel: 'silent',
     ...config,
     dbPath: options.dbPath ?? config.dbPath ?? ':memory:',

@@ -51,9 +51,12 @@ describe('the defaults', () => {
     expect(created.project_id).toBe(a.projectId);
     const { data: list } = await b.client.GET('/v1/webhooks');
     expect(list?.data.count).toBe(0);
-    // Rate limiting is off: a test suite may be as quick as it likes.
+    // Rate limiting is off, and so is the throttle of failed authentications: a test suite may be
+    // as quick as it likes, and test its handling of a wrong key as often as it likes.
     const answers = await Promise.all(Array.from({ length: 300 }, () => a.client.GET('/v1/webhooks')));
     expect(answers.map((r) => r.response.status)).toEqual(answers.map(() => 200));
+    const wrongKey = await Promise.all(Array.from({ length: 40 }, () => fetch(`${a.url}/v1/webhooks`, { headers: { 'anchor-api-key': 'not_a_key_of_this_server' } })));
+    expect(wrongKey.map((r) => r.status)).toEqual(wrongKey.map(() => 401));
   });
 
   it('accepts a loopback receiver and retries quickly: 500 then 200 succeeds; a receiver that always fails is dead after 4 attempts', async () => {
