@@ -13,12 +13,13 @@ import type { Validator } from './http/validator.js';
 import type { DeliveryOperations } from './operations/deliveries.js';
 import type { EventOperations } from './operations/events.js';
 import type { WebhookOperations } from './operations/webhooks.js';
+import { dispatchOperations, type OperationHandlers } from './http/operation-routes.js';
 import { dashboardRoutes } from './routes/dashboard.js';
-import { deliveryRoutes } from './routes/deliveries.js';
-import { eventTypesRoutes } from './routes/event-types.js';
-import { eventRoutes } from './routes/events.js';
+import { deliveryHandlers } from './routes/deliveries.js';
+import { eventTypesHandlers } from './routes/event-types.js';
+import { eventHandlers } from './routes/events.js';
 import { metaRoutes, type MetaDeps } from './routes/meta.js';
-import { webhookRoutes } from './routes/webhooks.js';
+import { webhookHandlers } from './routes/webhooks.js';
 
 /** What the app mounts; the runtime builds each part. */
 export type AppParts = {
@@ -33,11 +34,15 @@ export type AppParts = {
   dashboardDir: string;
 };
 
+/** Where the spec's operations live: nothing else the app serves is under it. */
+const API_PREFIX = '/v1/';
+
 /**
  * The reference server's HTTP surface on Express 5: the spec's operations behind
- * express-openapi-validator, plus the docs, spec and dashboard routes. It only mounts: every
- * route is registered on the app itself (no sub-router to fall through), and a layer that would
- * do nothing (a silent access log, rate limiting off) is not registered.
+ * express-openapi-validator, plus the docs, spec and dashboard routes. It only mounts. An API
+ * request is routed once, by the validator; the site's routes (docs, spec, dashboard) sit behind
+ * one check of the path, so an API request never tries them; and a layer that would do nothing
+ * (a silent access log, rate limiting off) is not registered.
  */
 export function createApp(parts: AppParts): Express {
   const { validator, operations } = parts;
@@ -50,8 +55,10 @@ export function createApp(parts: AppParts): Express {
   app.use(responseHeaders()); // Request-Id, nosniff; no-store on /v1
   const log = accessLog(parts.logger);
   if (log) app.use(log);
-  metaRoutes(app, parts.meta);
-  dashboardRoutes(app, { dir: parts.dashboardDir }); // no auth: the page asks for the key
+  const site = express.Router({ caseSensitive: true });
+  metaRoutes(site, parts.meta);
+  dashboardRoutes(site, { dir: parts.dashboardDir }); // no auth: the page asks for the key
+  app.use((req, res, next) => (req.path.startsWith(API_PREFIX) ? next() : site(req, res, next)));
   app.use(validator.before); // route lookup (404, 405), then anchor-api-key (401)
   const failures = authFailureLimit({ perSecond: parts.config.authFailurePerSecond, burst: parts.config.authFailureBurst, clock: parts.clock });
   if (failures) app.use(failures); // 401s per address; 429 once the address has none left
@@ -60,10 +67,14 @@ export function createApp(parts: AppParts): Express {
   app.use(jsonBody()); // 415, 413, malformed JSON
   app.use(strictQueryIntegers()); // 400 for query integers not in decimal digits (1e2, 0x10)
   app.use(validator.after); // request validation (400), then response validation
-  webhookRoutes(app, operations.webhooks);
-  eventTypesRoutes(app, parts.catalog);
-  deliveryRoutes(app, operations.deliveries);
-  eventRoutes(app, operations.events);
+  // Every operation in the spec has its handler here (the type says so).
+  const handlers: OperationHandlers = {
+    ...webhookHandlers(operations.webhooks),
+    ...eventTypesHandlers(parts.catalog),
+    ...deliveryHandlers(operations.deliveries),
+    ...eventHandlers(operations.events),
+  };
+  app.use(dispatchOperations(handlers));
   app.use(notFoundHandler);
   app.use(problemHandler(parts.logger));
   return app;

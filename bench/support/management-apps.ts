@@ -4,7 +4,7 @@
  *
  * - validated: the reference server's own `createApp` (request and response validation,
  *   auth through the validator's security handler, rate-limit middleware, problem mapping);
- * - bare: Express 5 with the same `webhooksRouter` and `webhookOperations`, the same key
+ * - bare: Express 5 with the same webhook handlers (`webhookHandlers`, registered at their paths) and `webhookOperations`, the same key
  *   check and problem handler, and no validator;
  * - ceiling: `node:http` calling the same operations (the same SQLite statements), no Express.
  *
@@ -19,7 +19,8 @@ import { responseHeaders } from '../../server/http/response-headers.js';
 import { idempotency } from '../../server/operations/idempotency.js';
 import { webhookOperations, type CreateWebhookRequest, type WebhookOperations } from '../../server/operations/webhooks.js';
 import { ProblemError, problemBody, PROBLEM_CONTENT_TYPE } from '../../server/problem.js';
-import { webhookRoutes } from '../../server/routes/webhooks.js';
+import { registerOperationRoutes } from '../../server/http/operation-routes.js';
+import { webhookHandlers } from '../../server/routes/webhooks.js';
 import type { Runtime } from '../../server/runtime.js';
 import type { Resolver } from '../../server/url-policy/types.js';
 
@@ -44,7 +45,7 @@ export function bareApp(deps: BenchDeps): Express {
   app.use(responseHeaders());
   app.use((req, _res, next) => (authenticate(req) ? next() : next(new ProblemError('unauthorized', 'Missing or unknown anchor-api-key header.'))));
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
-  webhookRoutes(app, operations(deps));
+  registerOperationRoutes(app, webhookHandlers(operations(deps)));
   app.use(problemHandler(deps.runtime.logger));
   return app;
 }

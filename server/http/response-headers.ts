@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 
 /** The header every answer carries its id in, as Stripe's `Request-Id`. */
@@ -7,8 +7,12 @@ export const REQUEST_ID_HEADER = 'Request-Id';
 export const CLIENT_REQUEST_ID_HEADER = 'X-Request-Id';
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
-/** `req_` and 32 hex digits: unique without coordination, and says what it is when pasted. */
-export const newRequestId = (): string => `req_${randomBytes(16).toString('hex')}`;
+/**
+ * `req_` and 32 hex digits (a version 4 UUID's, 122 of them random): unique without
+ * coordination, and says what it is when pasted. randomUUID draws from Node's pooled entropy;
+ * a randomBytes(16) call per request cost more than routing it.
+ */
+export const newRequestId = (): string => `req_${randomUUID().replaceAll('-', '')}`;
 
 /**
  * The first layer of the app: every answer, errors and pages included, gets its `Request-Id`

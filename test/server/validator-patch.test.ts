@@ -123,6 +123,32 @@ describe('express-openapi-validator patch', () => {
     expect(await countCalls(pathToRegexpModule, 'pathToRegexp', getSeveral)).toBe(0);
   });
 
+  it('tries a path only against the routes with as many slashes', () => {
+    // Called directly (no Express router, whose own matchers would count too): the metadata middleware.
+    const metadata = middlewares[1]!;
+    const execsFor = (path: string) => {
+      const exec = RegExp.prototype.exec;
+      let calls = 0;
+      RegExp.prototype.exec = function (this: RegExp, text: string) {
+        if (this.source.startsWith('^(?:\\/')) calls++;
+        return exec.call(this, text);
+      };
+      try {
+        const req = { method: 'GET', url: path, originalUrl: path, baseUrl: '', path, headers: {}, app, params: {}, query: {} } as unknown as Request;
+        let failed: unknown;
+        metadata(req, {} as Response, (err?: unknown) => (failed = err));
+        expect(failed).toBeUndefined();
+        return { calls, route: (req as Request & { openapi?: { openApiRoute: string } }).openapi?.openApiRoute };
+      } finally {
+        RegExp.prototype.exec = exec;
+      }
+    };
+    // Unpatched, the one-slash routes listed before '/things/{id}' are tried first.
+    expect(execsFor('/things/t_1')).toEqual({ calls: 1, route: '/things/{id}' });
+    // A trailing slash is not a segment: the matchers admit one.
+    expect(execsFor('/things/t_1/')).toEqual({ calls: 1, route: '/things/{id}' });
+  });
+
   it('decides the response content type once per route and status, not per response', async () => {
     expect(await countCalls(eovUtil, 'findResponseContent', getSeveral)).toBe(0);
   });
