@@ -25,7 +25,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
+import { deliveryHeaders } from '@anchor-webhooks/client/sending';
 import { defaultConfig } from '../server/config.js';
+import { createDeliveryAgent, createPreflight } from '../server/delivery/agent.js';
+import { sendAttempt } from '../server/delivery/attempt.js';
 import type { EventType } from '../server/delivery/event-catalog.js';
 import { createLogger } from '../server/logger.js';
 import { createRuntime } from '../server/runtime.js';
@@ -196,14 +199,43 @@ async function bareUndiciSide(receiver: Receiver): Promise<Side> {
   };
 }
 
+/**
+ * The dispatcher's HTTP attempt alone: signed headers (`deliveryHeaders`) and `sendAttempt` through
+ * the delivery agent (per-webhook pools, guarded lookup, URL preflight), with an event envelope
+ * as the body, and nothing stored. What the dispatcher costs beyond this is publish and storage.
+ */
+async function attemptSide(receiver: Receiver): Promise<Side> {
+  const agent = createDeliveryAgent({ allowPrivateTargets: true, connectionsPerWebhook: 5 });
+  const preflight = createPreflight(true);
+  const body = JSON.stringify({ id: 'evt_01HXJ5B2C3D4E5F6G7H8J9K0M1', type: 'task.completed', created: new Date().toISOString(), project_id: 'proj_bench', text: 'Task completed', data: { pad: 'x'.repeat(700) } });
+  const secret = 'b'.repeat(64);
+  let next = 0;
+  return {
+    name: 'attempt path only (sign + sendAttempt)',
+    async send(loop) {
+      const deliveryId = `d${next++}`;
+      const started = nowMs();
+      const arrived = receiver.arrival(deliveryId);
+      const webhookId = `wh_${loop % WEBHOOKS}`;
+      const headers = deliveryHeaders({ eventType: 'task.completed', deliveryId, body, secrets: [secret], timestamp: Math.floor(Date.now() / 1000) });
+      const outcome = await sendAttempt({ url: `${receiver.url}/hook/${loop % WEBHOOKS}`, headers, body, webhookId }, { agent, timeoutMs: 15_000, preflight });
+      if (!outcome.ok) throw new Error(`attempt failed: ${outcome.errorMessage}`);
+      return (await arrived) - started;
+    },
+    async close() {
+      await agent.close();
+    },
+  };
+}
+
 type Round = { requests: number; seconds: number; cpuMicros: number; receiverCpuMicros: number };
 
 // Rounds alternate between the two sides (A B, B A, …) so that load from anything else on the
 // machine falls on both alike.
 const receiver = await startReceiver();
-const sides = { bare: await bareUndiciSide(receiver), dispatcher: await dispatcherSide(receiver) };
-const latencies = { bare: [] as number[], dispatcher: [] as number[] };
-const rounds = await alternate(['bare', 'dispatcher'] as const, ROUNDS, async (name, round): Promise<Round> => {
+const sides = { bare: await bareUndiciSide(receiver), attempt: await attemptSide(receiver), dispatcher: await dispatcherSide(receiver) };
+const latencies = { bare: [] as number[], attempt: [] as number[], dispatcher: [] as number[] };
+const rounds = await alternate(['bare', 'attempt', 'dispatcher'] as const, ROUNDS, async (name, round): Promise<Round> => {
   const receiverBefore = await receiver.cpuMicros();
   const before = cpuMicros();
   const { requests, seconds } = await closedLoop(round < 0 ? WARMUP_MS : MEASURE_MS / ROUNDS, sides[name].send, round < 0 ? null : latencies[name]);
@@ -227,7 +259,7 @@ type Result = {
   /** The receiver process's CPU µs per request, for reference: median of the rounds. */
   receiverCpuMicrosPerRequest: number;
 };
-const summarise = (name: 'bare' | 'dispatcher'): Result => {
+const summarise = (name: keyof typeof sides): Result => {
   const all = rounds[name];
   const requests = all.reduce((n, r) => n + r.requests, 0);
   const seconds = all.reduce((n, r) => n + r.seconds, 0);
@@ -246,6 +278,7 @@ const summarise = (name: 'bare' | 'dispatcher'): Result => {
   };
 };
 const bare = summarise('bare');
+const attempt = summarise('attempt');
 const dispatcher = summarise('dispatcher');
 /** Headline: bare undici CPU µs per request / dispatcher CPU µs per delivery (1 = as cheap as the bare loop). */
 const cpuRatio = bare.cpuMicrosPerDelivery / dispatcher.cpuMicrosPerDelivery;
@@ -255,7 +288,7 @@ const roundRatios = dispatcher.roundsPerSecond.map((r, i) => round2(r / bare.rou
 
 console.log(`\nDispatcher benchmark: concurrency ${CONCURRENCY}, ${WEBHOOKS} webhooks, receiver in its own process, ${ROUNDS} alternating rounds, ${MEASURE_MS / 1000} s per side\n`);
 console.table(
-  [bare, dispatcher].map((r) => ({
+  [bare, attempt, dispatcher].map((r) => ({
     run: r.name,
     requests: r.requests,
     'per second': Math.round(r.perSecond),
@@ -267,7 +300,12 @@ console.table(
   })),
 );
 console.log(`by CPU per delivery, bare undici / dispatcher: ${cpuRatio.toFixed(2)} (aim ≥ 0.5); per round: ${roundCpuRatios.join(', ')}`);
-console.log(`by throughput, dispatcher / bare undici: ${ratio.toFixed(2)}; per round: ${roundRatios.join(', ')}\n`);
+console.log(`by throughput, dispatcher / bare undici: ${ratio.toFixed(2)}; per round: ${roundRatios.join(', ')}`);
+// Where the dispatcher's CPU goes: the attempt path alone, and the rest (publish, claim, record, commits).
+const attemptRatio = bare.cpuMicrosPerDelivery / attempt.cpuMicrosPerDelivery;
+console.log(
+  `the attempt path alone: ${Math.round(attempt.cpuMicrosPerDelivery)} µs (bare undici / attempt path ${attemptRatio.toFixed(2)}); publish and storage: ${Math.round(dispatcher.cpuMicrosPerDelivery - attempt.cpuMicrosPerDelivery)} µs of the dispatcher's ${Math.round(dispatcher.cpuMicrosPerDelivery)}\n`,
+);
 
-const out = writeResult('dispatcher', { concurrency: CONCURRENCY, webhooks: WEBHOOKS, rounds: ROUNDS, seconds: MEASURE_MS / 1000, bare, dispatcher, cpuRatio, roundCpuRatios, ratio, roundRatios });
+const out = writeResult('dispatcher', { concurrency: CONCURRENCY, webhooks: WEBHOOKS, rounds: ROUNDS, seconds: MEASURE_MS / 1000, bare, attempt, dispatcher, cpuRatio, roundCpuRatios, ratio, roundRatios, attemptRatio });
 console.log(`wrote ${out}`);

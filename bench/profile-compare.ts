@@ -1,6 +1,6 @@
 /**
  * `npm run bench:profile`: where the validated server's extra time per request goes. Runs the
- * management benchmark's getWebhook under `node --cpu-prof` once for the validated server and
+ * management benchmark's getWebhook (or BENCH_PROFILE_OP) under `node --cpu-prof` once for the validated server and
  * once for the bare one (each alone in its process), then prints CPU µs per request by package,
  * side by side. The requests include the warming second, so the absolute figures run a little
  * high; the difference is what the validator and the middleware around it cost.
@@ -31,5 +31,5 @@ const owners = [...new Set([...validated.byOwner.keys(), ...bare.byOwner.keys()]
   .map((owner) => ({ owner, v: validated.byOwner.get(owner) ?? 0, b: bare.byOwner.get(owner) ?? 0 }))
   .sort((x, y) => y.v - y.b - (x.v - x.b))
   .filter((r) => r.v >= 1 || r.b >= 1);
-console.log(`\ngetWebhook, server CPU per request (µs), from node --cpu-prof: validated ${Math.round(validated.busy)}, bare ${Math.round(bare.busy)} (bare/validated ${(bare.busy / validated.busy).toFixed(2)})\n`);
+console.log(`\n${process.env.BENCH_PROFILE_OP ?? 'getWebhook'}, server CPU per request (µs), from node --cpu-prof: validated ${Math.round(validated.busy)}, bare ${Math.round(bare.busy)} (bare/validated ${(bare.busy / validated.busy).toFixed(2)})\n`);
 console.table(owners.map((r) => ({ package: r.owner, validated: Math.round(r.v), bare: Math.round(r.b), 'extra µs': Math.round(r.v - r.b) })));
