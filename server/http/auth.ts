@@ -17,9 +17,11 @@ export function apiKeySecurityHandler(projects: ProjectsStore) {
   return (req: Request): boolean => {
     const presented = req.headers[API_KEY_HEADER];
     if (typeof presented !== 'string' || presented.length === 0 || presented.length > 1024) return false;
-    const projectId = projects.projectIdForKey(presented);
+    // Hashed once: the lookup and the rate limiter's bucket both use the hash.
+    const keyHash = hashApiKey(presented);
+    const projectId = projects.projectIdForKeyHash(keyHash);
     if (!projectId || !req.res) return false;
-    req.res.locals.auth = { projectId, keyHash: hashApiKey(presented) } satisfies Auth;
+    req.res.locals.auth = { projectId, keyHash } satisfies Auth;
     return true;
   };
 }

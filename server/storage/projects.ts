@@ -15,6 +15,8 @@ export type ProjectsStore = {
   addApiKey(projectId: string, apiKey: string): boolean;
   /** The project a presented key belongs to, if any. */
   projectIdForKey(apiKey: string): string | undefined;
+  /** The project of the key with this hash (`hashApiKey`), if any: for a caller that needs the hash too. */
+  projectIdForKeyHash(keyHash: string): string | undefined;
 };
 
 export const hashApiKey = (apiKey: string): string => createHash('sha256').update(apiKey, 'utf8').digest('hex');
@@ -46,5 +48,6 @@ export function createProjectsStore(db: Database, clock: Clock): ProjectsStore {
     },
     addApiKey: (projectId, apiKey) => insertKey.run(hashApiKey(apiKey), projectId, clock.now()).changes === 1,
     projectIdForKey: (apiKey) => selectKey.get(hashApiKey(apiKey))?.project_id,
+    projectIdForKeyHash: (keyHash) => selectKey.get(keyHash)?.project_id,
   };
 }
